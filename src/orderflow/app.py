@@ -1,0 +1,74 @@
+"""The ASGI application: the JSON API under /api/v1 and the web pages under /."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from orderflow.api import problems
+from orderflow.auth.api import router as auth_router
+from orderflow.migrate import upgrade
+from orderflow.runtime import Runtime
+from orderflow.sales.api import router as orders_router
+from orderflow.system.api import router as system_router
+from orderflow.tasks.api import router as tasks_router
+from orderflow.worker import run_worker
+
+log = logging.getLogger(__name__)
+
+API_ROUTERS: list[APIRouter] = [auth_router, orders_router, tasks_router, system_router]
+
+
+def create_app(
+    rt: Runtime | None = None, *, migrate: bool = True, worker: bool | None = None
+) -> FastAPI:
+    """Build the app. ``migrate`` applies pending migrations first; ``worker`` runs the
+    sweeper and mail dispatcher in a thread (single-process mode)."""
+    runtime = rt or Runtime.from_settings()
+    stop = threading.Event()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if migrate:
+            upgrade(runtime.db.url)
+        thread = None
+        if worker if worker is not None else runtime.settings.embedded_worker:
+            thread = threading.Thread(
+                target=run_worker, args=(runtime, stop), name="orderflow-worker", daemon=True
+            )
+            thread.start()
+        yield
+        stop.set()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    app = FastAPI(
+        title="OrderFlow",
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        description="Order-to-cash and make-to-order management. Conventions: shared/API.md.",
+    )
+    app.state.runtime = runtime
+    problems.install(app)
+    api = APIRouter(prefix="/api/v1")
+    for router in API_ROUTERS:
+        api.include_router(router)
+    app.include_router(api)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        with runtime.db.reading() as session:
+            session.connection().exec_driver_sql("SELECT 1")
+        return {"status": "ok", "database": runtime.db.dialect}
+
+    from orderflow.web.routes import install as install_web
+
+    install_web(app)
+    return app

@@ -1,0 +1,48 @@
+"""Roles (A6) and what each may do. One table, read by the API, the pages and the CLI."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SALES = "sales"
+    SALES_CLERK = "sales_clerk"  # 销售内勤
+    ORDER_MANAGER = "order_manager"  # 合同订单管理部
+    PLANNER = "planner"  # PMC
+    PRODUCTION = "production"
+    PRODUCTION_MANAGER = "production_manager"
+    TECHNICAL = "technical"  # 技术/设计
+    MATERIALS_CONTROL = "materials_control"  # 物控
+    PROCUREMENT = "procurement"
+    PROCUREMENT_MANAGER = "procurement_manager"
+    WAREHOUSE = "warehouse"
+    QUALITY = "quality"
+    QUALITY_MANAGER = "quality_manager"
+    LOGISTICS = "logistics"  # 储运
+    AFTER_SALES = "after_sales"
+    FINANCE = "finance"
+    FINANCE_MANAGER = "finance_manager"
+    GENERAL_MANAGER = "general_manager"  # 总经理
+
+
+ALL_ROLES = frozenset(Role)
+
+#: Who may do what, by permission name. Lifecycle steps name their roles in each flow.py.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "orders.read": ALL_ROLES - {Role.PROCUREMENT, Role.QUALITY},
+    "orders.create": frozenset({Role.SALES, Role.SALES_CLERK, Role.ORDER_MANAGER, Role.ADMIN}),
+    "customers.read": ALL_ROLES - {Role.PRODUCTION, Role.QUALITY},
+    "customers.write": frozenset({Role.SALES_CLERK, Role.ORDER_MANAGER, Role.ADMIN}),
+    "products.read": ALL_ROLES,
+    "products.write": frozenset({Role.ORDER_MANAGER, Role.TECHNICAL, Role.ADMIN}),
+    "warehouses.read": ALL_ROLES,
+    "warehouses.write": frozenset({Role.WAREHOUSE, Role.ADMIN}),
+    "users.read": frozenset({Role.ADMIN, Role.GENERAL_MANAGER}),
+    "users.write": frozenset({Role.ADMIN}),
+    "notifications.read_all": frozenset({Role.ADMIN, Role.ORDER_MANAGER, Role.GENERAL_MANAGER}),
+}
+
+#: Roles that see every order of their company; a salesperson sees the orders they own.
+ORDER_SCOPE_OWN_ONLY = frozenset({Role.SALES})

@@ -1,0 +1,169 @@
+"""Tasks (待办): opened and closed by lifecycle steps as the policy says, due on the calendar.
+
+A task belongs to a role (and, where the document names one, a person). When its due time
+passes, the sweeper marks it overdue and issues an urging notice (催促单); every escalation
+interval after that it moves one step up the policy's chain, with another notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, and_, or_, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from orderflow.core.calendar import BusinessCalendar
+from orderflow.core.clock import as_utc
+from orderflow.core.documents import DocumentMixin
+from orderflow.core.durations import parse_duration
+from orderflow.db import Base
+from orderflow.policy.loader import Policy, TaskRule
+
+OPEN, DONE, CANCELLED = "open", "done", "cancelled"
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_sweep", "state", "next_check_at"),
+        Index("ix_tasks_document", "document_type", "document_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    document_type: Mapped[str] = mapped_column(String(40))
+    document_id: Mapped[int] = mapped_column(Integer)
+    document_number: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), default=OPEN)
+    role: Mapped[str] = mapped_column(String(40), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    opened_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    chain: Mapped[str | None] = mapped_column(String(40))
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    escalated_role: Mapped[str | None] = mapped_column(String(40), index=True)
+    #: When the sweeper should next look at this task: the due time, then each escalation
+    #: step. NULL once nothing more can happen (closed, or at the top of its chain).
+    next_check_at: Mapped[datetime | None]
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.state == OPEN and as_utc(self.due_at) <= now
+
+
+def overdue_clause(now: datetime) -> Any:
+    """The same test as ``Task.is_overdue`` for queries."""
+    return and_(Task.state == OPEN, Task.due_at <= now)
+
+
+def visible_to_roles(roles: Iterable[str], user_id: int) -> Any:
+    roles = list(roles)
+    return or_(
+        Task.assignee_id == user_id,
+        and_(Task.assignee_id.is_(None), Task.role.in_(roles)),
+        Task.escalated_role.in_(roles),
+    )
+
+
+DueResolver = Callable[[DocumentMixin, datetime], datetime]
+
+
+def due_for(
+    rule: TaskRule,
+    doc: DocumentMixin,
+    now: datetime,
+    calendar: BusinessCalendar,
+    resolvers: dict[str, DueResolver],
+) -> datetime:
+    if isinstance(rule.due, dict):
+        priority = getattr(doc, "priority", "normal")
+        return calendar.due(now, parse_duration(rule.due[priority]))
+    if rule.due.startswith("@"):
+        return resolvers[rule.due](doc, now)
+    return calendar.due(now, parse_duration(rule.due))
+
+
+@dataclass(frozen=True)
+class TaskChanges:
+    opened: list[Task]
+    closed: list[Task]
+
+
+def apply_task_rules(
+    session: Session,
+    *,
+    policy: Policy,
+    doc: DocumentMixin,
+    signals: set[str],
+    now: datetime,
+    actor_id: int | None,
+    assignee_for: Callable[[DocumentMixin, str], int | None],
+    resolvers: dict[str, DueResolver],
+    new_document: bool = False,
+) -> TaskChanges:
+    """Close, then open, the tasks whose policy rules match this step's signals.
+
+    A new document has no tasks yet, which saves the look-up on the hot create path.
+    """
+    rules = [
+        r for r in policy.rules_for(doc.document_type) if signals & set(r.open_on + r.close_on)
+    ]
+    if not rules:
+        return TaskChanges([], [])
+    open_tasks = (
+        {
+            t.kind: t
+            for t in session.scalars(
+                select(Task).where(
+                    Task.document_type == doc.document_type,
+                    Task.document_id == doc.id,
+                    Task.state == OPEN,
+                )
+            )
+        }
+        if not new_document
+        else {}
+    )
+    closed: list[Task] = []
+    for rule in rules:
+        task = open_tasks.get(rule.kind)
+        if task is not None and signals & set(rule.close_on):
+            task.state, task.closed_at, task.closed_by_id, task.next_check_at = (
+                DONE,
+                now,
+                actor_id,
+                None,
+            )
+            closed.append(task)
+            del open_tasks[rule.kind]
+    opened: list[Task] = []
+    for rule in rules:
+        if rule.kind in open_tasks or not signals & set(rule.open_on):
+            continue
+        due = as_utc(due_for(rule, doc, now, policy.business_calendar, resolvers))
+        task = Task(
+            company_id=doc.company_id,
+            kind=rule.kind,
+            document_type=doc.document_type,
+            document_id=doc.id,
+            document_number=doc.number,
+            state=OPEN,
+            role=rule.role,
+            assignee_id=assignee_for(doc, rule.role),
+            opened_at=now,
+            due_at=due,
+            overdue=False,
+            chain=rule.chain,
+            escalation_level=0,
+            next_check_at=due,
+        )
+        session.add(task)
+        open_tasks[rule.kind] = task
+        opened.append(task)
+    return TaskChanges(opened, closed)

@@ -1,0 +1,96 @@
+"""Sales orders and their lines (B1, B2, B4)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from orderflow.core.documents import DocumentMixin, register_document
+from orderflow.db import Base, Quantity
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    API = "api"
+    PHONE = "phone"
+    EMAIL = "email"
+    FAX = "fax"
+    VISIT = "visit"
+    EXHIBITION = "exhibition"
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    SPECIAL = "special"
+    URGENT = "urgent"
+
+
+@register_document
+class SalesOrder(DocumentMixin, Base):
+    __tablename__ = "sales_orders"
+    __table_args__ = (
+        UniqueConstraint("company_id", "number"),
+        Index("ix_sales_orders_company_state", "company_id", "state"),
+    )
+    document_type = "sales_order"
+    number_prefix = "SO"
+
+    channel: Mapped[str] = mapped_column(String(20))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    contact_name: Mapped[str] = mapped_column(String(120), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    contact_email: Mapped[str] = mapped_column(String(200), default="")
+    delivery_address: Mapped[str] = mapped_column(String(400))
+    requested_date: Mapped[date]
+    promised_date: Mapped[date | None]
+    payment_terms_days: Mapped[int] = mapped_column(Integer)
+    priority: Mapped[str] = mapped_column(String(10), default=Priority.NORMAL)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    technical_requirements: Mapped[str] = mapped_column(Text, default="")
+    quality_requirements: Mapped[str] = mapped_column(Text, default="")
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    total_amount: Mapped[Decimal]
+    invoiced_amount: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    paid_amount: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    #: The salesperson who owns the order (sees it even with own-orders-only scope).
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: The sales clerk who handles it (B8); its handling task is theirs.
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: A split order points at the order it was split from.
+    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("sales_orders.id"))
+    #: What the clerk chose for lines short of stock at confirmation: wait / split / substitute.
+    shortage_decision: Mapped[str | None] = mapped_column(String(12))
+
+    lines: Mapped[list[SalesOrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="SalesOrderLine.line_no"
+    )
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.total_amount - self.paid_amount
+
+
+class SalesOrderLine(Base):
+    __tablename__ = "sales_order_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    description: Mapped[str] = mapped_column(String(300), default="")
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    unit_price: Mapped[Decimal]
+    amount: Mapped[Decimal]
+    reserved_quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
+    shipped_quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
+
+    order: Mapped[SalesOrder] = relationship(back_populates="lines")
+
+    @property
+    def unreserved(self) -> Decimal:
+        return self.quantity - self.shipped_quantity - self.reserved_quantity

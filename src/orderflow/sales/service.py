@@ -1,0 +1,463 @@
+"""Sales order use cases: each one transaction, called alike by the API, the pages and the CLI."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from orderflow.auth.roles import ORDER_SCOPE_OWN_ONLY, PERMISSIONS, Role
+from orderflow.catalog.models import Product, list_price
+from orderflow.core.documents import DocumentMixin
+from orderflow.core.errors import FieldErrors, NotFound, PermissionDenied, ValidationFailed
+from orderflow.core.events import Actor, timeline
+from orderflow.core.idempotency import find_replay, remember, request_fingerprint
+from orderflow.core.numbering import next_number
+from orderflow.core.tasks import Task, overdue_clause
+from orderflow.core.workflow import StepContext, apply_transition, start_document
+from orderflow.parties.models import Customer
+from orderflow.runtime import Principal, Runtime
+from orderflow.sales import effects
+from orderflow.sales.flow import (
+    OPEN_STATES,
+    credit_available,
+    line_amount,
+    make_lifecycle,
+    order_total,
+)
+from orderflow.sales.models import SalesOrder, SalesOrderLine
+from orderflow.sales.read import order_read, summaries
+from orderflow.sales.schemas import EventRead, OrderCreate, OrderRead, OrderSummary
+
+
+def _payment_terms_due(doc: DocumentMixin, now: datetime) -> datetime:
+    return now + timedelta(days=getattr(doc, "payment_terms_days", 0) or 0)
+
+
+def _assignee(doc: DocumentMixin, role: str) -> int | None:
+    return getattr(doc, "handler_id", None) if role == Role.SALES_CLERK else None
+
+
+LIFECYCLE = make_lifecycle(resolvers={"@payment_terms": _payment_terms_due}, assignee_for=_assignee)
+
+EFFECTS: Mapping[str, Callable[[StepContext], None]] = {
+    "confirm": effects.confirm,
+    "ship": effects.ship,
+    "deliver": effects.deliver,
+    "invoice": effects.invoice,
+    "pay": effects.pay,
+    "cancel": effects.cancel,
+}
+
+
+def actor_of(principal: Principal) -> Actor:
+    return Actor(principal.id, principal.display_name)
+
+
+def _require(principal: Principal, permission: str) -> None:
+    if not principal.can(PERMISSIONS[permission]):
+        raise PermissionDenied(f"Your role may not do {permission}")
+
+
+def visible_orders(principal: Principal) -> Any:
+    """Orders this caller may see: their company's, and a salesperson only their own."""
+    clause = SalesOrder.company_id == principal.company_id
+    if principal.roles <= ORDER_SCOPE_OWN_ONLY:
+        clause = and_(
+            clause,
+            or_(SalesOrder.owner_id == principal.id, SalesOrder.created_by_id == principal.id),
+        )
+    return clause
+
+
+def load_order(
+    session: Session, principal: Principal, order_id: int, *, for_update: bool = False
+) -> SalesOrder:
+    _require(principal, "orders.read")
+    query = (
+        select(SalesOrder)
+        .where(SalesOrder.id == order_id, visible_orders(principal))
+        .options(selectinload(SalesOrder.lines))
+    )
+    order = session.scalar(query)
+    if order is None:
+        raise NotFound(f"No order {order_id}")
+    return order
+
+
+# --- create -----------------------------------------------------------------------------
+
+
+def create_order(
+    rt: Runtime, principal: Principal, data: OrderCreate, *, idempotency_key: str | None = None
+) -> OrderRead:
+    """Validate everything, then save the order whole (and confirm it if asked), or nothing."""
+    _require(principal, "orders.create")
+    fingerprint = request_fingerprint("orders.create", data.model_dump(mode="json"))
+    try:
+        with rt.db.transaction() as session:
+            if idempotency_key:
+                replay = find_replay(
+                    session, user_id=principal.id, key=idempotency_key, fingerprint=fingerprint
+                )
+                if replay is not None:
+                    return OrderRead.model_validate(replay.response)
+            order = _new_order(session, rt, principal, data)
+            read = order_read(session, order, principal, LIFECYCLE)
+            if idempotency_key:
+                remember(
+                    session,
+                    user_id=principal.id,
+                    key=idempotency_key,
+                    scope="orders.create",
+                    fingerprint=fingerprint,
+                    status_code=201,
+                    response=read.model_dump(mode="json"),
+                    at=rt.now(),
+                )
+            return read
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        # A concurrent request with the same key won the race: answer what it stored.
+        with rt.db.reading() as session:
+            replay = find_replay(
+                session, user_id=principal.id, key=idempotency_key, fingerprint=fingerprint
+            )
+            if replay is None:
+                raise
+            return OrderRead.model_validate(replay.response)
+
+
+def _new_order(
+    session: Session, rt: Runtime, principal: Principal, data: OrderCreate
+) -> SalesOrder:
+    problems = FieldErrors()
+    customer = _customer(session, principal, data, problems)
+    products = _products(session, principal, data, problems)
+    if data.requested_date < rt.today():
+        problems.add("requested_date", "The requested date is in the past", "past_date")
+    address = _address(customer, data, problems) if customer else ""
+
+    lines: list[SalesOrderLine] = []
+    for i, line in enumerate(data.lines):
+        product = products.get(i)
+        if product is None:
+            continue
+        price_list = customer.price_list if customer else "STD"
+        listed = list_price(product.prices, price_list, line.quantity)
+        if listed is None and line.unit_price is None:
+            problems.add(
+                f"lines[{i}].unit_price",
+                f"{product.code} has no price on the price list; give a unit price",
+                "no_price",
+            )
+            continue
+        if listed is not None and line.unit_price is not None and line.unit_price < listed:
+            problems.add(
+                f"lines[{i}].unit_price",
+                f"Below the price list ({listed}); a lower price needs a quote",
+                "below_price_list",
+            )
+        price = line.unit_price if line.unit_price is not None else listed
+        assert price is not None
+        lines.append(
+            SalesOrderLine(
+                line_no=i + 1,
+                product_id=product.id,
+                description=line.description or product.name,
+                quantity=line.quantity,
+                unit_price=price,
+                amount=line_amount(line.quantity, price),
+            )
+        )
+    total = order_total(line.amount for line in lines)
+    if customer is not None and not problems:
+        _check_credit(session, rt, customer, total, problems)
+    problems.raise_if_any()
+    assert customer is not None
+
+    contact = next(
+        (c for c in customer.contacts if c.is_primary),
+        customer.contacts[0] if customer.contacts else None,
+    )
+    now = rt.now()
+    order = SalesOrder(
+        company_id=principal.company_id,
+        number=next_number(
+            session,
+            company_id=principal.company_id,
+            prefix=SalesOrder.number_prefix,
+            year=rt.today().year,
+        ),
+        channel=data.channel,
+        customer_id=customer.id,
+        contact_name=data.contact_name or (contact.name if contact else ""),
+        contact_phone=data.contact_phone or (contact.phone or "" if contact else ""),
+        contact_email=data.contact_email or (contact.email or "" if contact else ""),
+        delivery_address=address,
+        requested_date=data.requested_date,
+        payment_terms_days=data.payment_terms_days
+        if data.payment_terms_days is not None
+        else customer.payment_terms_days,
+        priority=data.priority,
+        notes=data.notes,
+        technical_requirements=data.technical_requirements,
+        quality_requirements=data.quality_requirements,
+        currency=rt.settings.default_currency,
+        total_amount=total,
+        owner_id=customer.owner_id or (principal.id if Role.SALES in principal.roles else None),
+        handler_id=principal.id if Role.SALES_CLERK in principal.roles else None,
+        created_by_id=principal.id,
+        lines=lines,
+    )
+    actor = actor_of(principal)
+    start_document(
+        session,
+        LIFECYCLE,
+        order,
+        actor=actor,
+        now=now,
+        policy=rt.policy,
+        payload={"channel": data.channel, "total": str(total), "lines": len(lines)},
+    )
+    if data.confirm:
+        apply_transition(
+            session,
+            LIFECYCLE,
+            order,
+            "confirm",
+            actor=actor,
+            roles=principal.roles,
+            fields={},
+            now=now,
+            policy=rt.policy,
+            effect=EFFECTS["confirm"],
+        )
+    return order
+
+
+def _customer(
+    session: Session, principal: Principal, data: OrderCreate, problems: FieldErrors
+) -> Customer | None:
+    query = (
+        select(Customer)
+        .where(Customer.company_id == principal.company_id)
+        .options(selectinload(Customer.contacts), selectinload(Customer.addresses))
+    )
+    if data.customer_id is not None:
+        customer = session.scalar(query.where(Customer.id == data.customer_id))
+        name = "customer_id"
+    else:
+        customer = session.scalar(query.where(Customer.code == data.customer_code))
+        name = "customer_code"
+    if customer is None:
+        problems.add(name, "No such customer", "unknown_customer")
+    elif not customer.active:
+        problems.add(name, f"Customer {customer.code} is inactive", "inactive_customer")
+        return None
+    return customer
+
+
+def _products(
+    session: Session, principal: Principal, data: OrderCreate, problems: FieldErrors
+) -> dict[int, Product]:
+    ids = {line.product_id for line in data.lines if line.product_id is not None}
+    codes = {line.product_code for line in data.lines if line.product_id is None}
+    found = session.scalars(
+        select(Product)
+        .where(
+            Product.company_id == principal.company_id,
+            or_(Product.id.in_(ids), Product.code.in_(codes)),
+        )
+        .options(selectinload(Product.prices))
+    ).all()
+    by_id = {p.id: p for p in found}
+    by_code = {p.code: p for p in found}
+    out: dict[int, Product] = {}
+    for i, line in enumerate(data.lines):
+        field = (
+            f"lines[{i}].product_id" if line.product_id is not None else f"lines[{i}].product_code"
+        )
+        product = (
+            by_id.get(line.product_id)
+            if line.product_id is not None
+            else by_code.get(line.product_code or "")
+        )
+        if product is None:
+            problems.add(field, "No such product", "unknown_product")
+        elif not product.sellable:
+            problems.add(
+                field,
+                f"{product.code} is not for sale (discontinued or not a saleable kind)",
+                "not_sellable",
+            )
+        else:
+            out[i] = product
+    return out
+
+
+def _address(customer: Customer, data: OrderCreate, problems: FieldErrors) -> str:
+    if data.delivery_address:
+        return data.delivery_address
+    if data.address_id is not None:
+        address = next((a for a in customer.addresses if a.id == data.address_id), None)
+        if address is None:
+            problems.add("address_id", "Not one of this customer's addresses", "unknown_address")
+            return ""
+    else:
+        address = next(
+            (a for a in customer.addresses if a.is_default),
+            customer.addresses[0] if customer.addresses else None,
+        )
+        if address is None:
+            problems.add(
+                "delivery_address", "The customer has no address on file; give one", "missing"
+            )
+            return ""
+    if not address.deliverable:
+        problems.add(
+            "address_id" if data.address_id else "delivery_address",
+            f"We do not deliver to {address.one_line()}",
+            "not_deliverable",
+        )
+    return address.one_line()
+
+
+def _check_credit(
+    session: Session, rt: Runtime, customer: Customer, total: Decimal, problems: FieldErrors
+) -> None:
+    exposure = session.scalar(
+        select(func.coalesce(func.sum(SalesOrder.total_amount - SalesOrder.paid_amount), 0)).where(
+            SalesOrder.customer_id == customer.id, SalesOrder.state.in_(OPEN_STATES)
+        )
+    ) or Decimal(0)
+    left = credit_available(
+        customer.credit_limit,
+        Decimal(exposure),
+        is_new=customer.is_new,
+        new_factor=rt.policy.thresholds.new_customer_credit_factor,
+    )
+    if total > left:
+        strict = " (new customer: stricter limit)" if customer.is_new else ""
+        problems.add(
+            "customer_id",
+            f"Credit limit exceeded{strict}: {total} ordered, {max(left, Decimal(0))} available",
+            "credit_limit",
+        )
+
+
+# --- read -------------------------------------------------------------------------------
+
+
+def get_order(rt: Runtime, principal: Principal, order_id: int) -> OrderRead:
+    with rt.db.reading() as session:
+        return order_read(session, load_order(session, principal, order_id), principal, LIFECYCLE)
+
+
+def list_orders(
+    rt: Runtime,
+    principal: Principal,
+    *,
+    q: str | None = None,
+    state: str | None = None,
+    customer_id: int | None = None,
+    priority: str | None = None,
+    overdue: bool = False,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> tuple[list[OrderSummary], str | None]:
+    """Newest first, keyset-paginated by id (the cursor is opaque to clients)."""
+    _require(principal, "orders.read")
+    limit = max(1, min(limit, 200))
+    query = (
+        select(SalesOrder)
+        .join(Customer, Customer.id == SalesOrder.customer_id)
+        .where(visible_orders(principal))
+    )
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(
+            or_(SalesOrder.number.ilike(like), Customer.name.ilike(like), Customer.code.ilike(like))
+        )
+    if state:
+        query = query.where(SalesOrder.state == state)
+    if customer_id:
+        query = query.where(SalesOrder.customer_id == customer_id)
+    if priority:
+        query = query.where(SalesOrder.priority == priority)
+    if overdue:
+        late = select(Task.document_id).where(
+            Task.document_type == "sales_order", overdue_clause(rt.now())
+        )
+        query = query.where(SalesOrder.id.in_(late))
+    if cursor:
+        try:
+            before = int(base64.urlsafe_b64decode(cursor.encode()).decode())
+        except ValueError as exc:
+            raise ValidationFailed("Bad cursor", errors=[]) from exc
+        query = query.where(SalesOrder.id < before)
+    with rt.db.reading() as session:
+        rows = session.scalars(query.order_by(SalesOrder.id.desc()).limit(limit + 1)).all()
+        page = list(rows[:limit])
+        nxt = (
+            base64.urlsafe_b64encode(str(page[-1].id).encode()).decode()
+            if len(rows) > limit
+            else None
+        )
+        return summaries(session, page), nxt
+
+
+def order_events(rt: Runtime, principal: Principal, order_id: int) -> list[EventRead]:
+    with rt.db.reading() as session:
+        order = load_order(session, principal, order_id)
+        return [
+            EventRead(
+                seq=e.seq,
+                name=e.name,
+                actor=e.actor_name,
+                at=e.at,
+                from_state=e.from_state,
+                to_state=e.to_state,
+                payload=e.payload,
+                reason=e.reason,
+            )
+            for e in timeline(session, order.document_type, order.id)
+        ]
+
+
+# --- steps ------------------------------------------------------------------------------
+
+
+def apply_step(
+    rt: Runtime,
+    principal: Principal,
+    order_id: int,
+    name: str,
+    fields: Mapping[str, Any] | None,
+    *,
+    expected_version: int | None,
+) -> OrderRead:
+    """Apply one lifecycle step; a step refused for any reason changes nothing."""
+    with rt.db.transaction() as session:
+        order = load_order(session, principal, order_id)
+        apply_transition(
+            session,
+            LIFECYCLE,
+            order,
+            name,
+            actor=actor_of(principal),
+            roles=principal.roles,
+            fields=fields,
+            now=rt.now(),
+            policy=rt.policy,
+            expected_version=expected_version,
+            effect=EFFECTS.get(name),
+        )
+        return order_read(session, order, principal, LIFECYCLE)

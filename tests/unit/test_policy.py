@@ -1,0 +1,77 @@
+"""The policy file: shipped defaults load; a bad key stops loading with the key named."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from orderflow.core.durations import WorkDuration
+from orderflow.policy import PolicyError, load_policy
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "policy.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_carry_the_rulebooks_values() -> None:
+    policy = load_policy()
+    handle = next(rule for rule in policy.tasks if rule.kind == "handle_order")
+    assert handle.due == {"normal": "24h", "special": "12h", "urgent": "2h"}
+    assert policy.thresholds.review_meeting_amount == Decimal("500000")
+    assert policy.thresholds.batch_pass_rate == Decimal("0.95")
+    assert policy.deadline("change_answer") == WorkDuration(minutes=30)
+    assert policy.deadline("supplier_confirm_before_due") == WorkDuration(days=5)
+    assert policy.review.routing.non_regular == [
+        "sales_clerk",
+        "production",
+        "materials_control",
+        "technical",
+    ]
+
+
+def test_override_changes_only_the_given_keys(tmp_path: Path) -> None:
+    policy = load_policy(write(tmp_path, '[thresholds]\nreview_meeting_amount = "800000"\n'))
+    assert policy.thresholds.review_meeting_amount == Decimal("800000")
+    assert policy.thresholds.batch_pass_rate == Decimal("0.95")
+    assert policy.calendar.timezone == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('[deadlines]\nchange_answer = "thirty minutes"\n', "deadlines.change_answer"),
+        ('[calendar]\nwork_periods = ["08:30-12:00", "11:00-17:30"]\n', "calendar.work_periods"),
+        ('[calendar]\ntimezone = "Mars/Olympus"\n', "calendar.timezone"),
+        ('[thresholds]\nbatch_pass_rate = "high"\n', "thresholds.batch_pass_rate"),
+        ("[thresholds]\nunknown_threshold = 3\n", "thresholds.unknown_threshold"),
+        ('[escalation]\ninterval = "soon"\n', "escalation.interval"),
+        (
+            '[[tasks]]\nkind="x"\ndocument="sales_order"\nrole="finance"\nopen_on=["create"]\ndue={normal="1h"}\n',
+            "tasks",
+        ),
+    ],
+)
+def test_a_bad_key_is_named(tmp_path: Path, text: str, key: str) -> None:
+    with pytest.raises(PolicyError) as caught:
+        load_policy(write(tmp_path, text))
+    assert key in str(caught.value)
+
+
+def test_a_task_rule_naming_an_unknown_chain_is_refused(tmp_path: Path) -> None:
+    text = (
+        '[[tasks]]\nkind="x"\ndocument="sales_order"\nrole="finance"\nopen_on=["create"]\n'
+        'due="1h"\nchain="nobody"\n'
+    )
+    with pytest.raises(PolicyError, match="chain"):
+        load_policy(write(tmp_path, text))
+
+
+def test_missing_and_malformed_files_say_so(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="does not exist"):
+        load_policy(tmp_path / "nope.toml")
+    with pytest.raises(PolicyError, match="not valid TOML"):
+        load_policy(write(tmp_path, "[thresholds\n"))
