@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, select, update
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -108,21 +108,24 @@ def record_event(
     to_state: str | None = None,
     payload: dict[str, Any] | None = None,
     reason: str | None = None,
+    head: tuple[int, str] | None = None,
 ) -> Event:
-    """Append one event to ``doc``'s chain and move the chain head, in the caller's transaction."""
+    """Append one event to ``doc``'s chain and move the chain head, in the caller's transaction.
+
+    ``head`` is the chain head the caller already holds under a lock (the workflow engine
+    gets it from its version claim); without it the head is re-read under a row lock,
+    because another writer (the sweeper) may have appended since the document was loaded.
+    FOR UPDATE is a no-op on SQLite, which its database lock serialises anyway.
+    """
     table = type(doc).__table__  # type: ignore[attr-defined]
-    if doc.event_seq:
-        # Re-read the head under a row lock: another writer (the sweeper) may have appended
-        # since the document was loaded. FOR UPDATE is a no-op on SQLite, which is
-        # serialised by its database lock anyway.
-        head = session.execute(
+    if head is None:
+        row = session.execute(
             select(table.c.event_seq, table.c.event_hash)
             .where(table.c.id == doc.id)
             .with_for_update()
         ).one()
-        seq, prev = head.event_seq + 1, head.event_hash
-    else:
-        seq, prev = 1, ""
+        head = (row.event_seq, row.event_hash)
+    seq, prev = head[0] + 1, head[1]
     # Stored exactly as hashed: UTC time, JSON-native payload (Decimals become strings).
     at = as_utc(at)
     payload = jsonable(payload or {})
@@ -154,7 +157,9 @@ def record_event(
         prev_hash=prev,
         hash=digest,
     )
-    session.add(event)
+    # Core statements: an append must not pay for an ORM flush on every step.
+    columns = {c.key: getattr(event, c.key) for c in Event.__table__.columns if c.key != "id"}
+    session.execute(insert(Event.__table__).values(**columns))
     session.execute(
         update(table).where(table.c.id == doc.id).values(event_seq=seq, event_hash=digest)
     )

@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, and_, or_, select
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    and_,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from orderflow.core.calendar import BusinessCalendar
@@ -91,8 +102,10 @@ def due_for(
 
 @dataclass(frozen=True)
 class TaskChanges:
-    opened: list[Task]
-    closed: list[Task]
+    """Kinds of task opened and closed by one step."""
+
+    opened: list[str]
+    closed: list[str]
 
 
 def apply_task_rules(
@@ -109,61 +122,53 @@ def apply_task_rules(
 ) -> TaskChanges:
     """Close, then open, the tasks whose policy rules match this step's signals.
 
-    A new document has no tasks yet, which saves the look-up on the hot create path.
+    Core statements, not ORM objects: this runs on every step of every document. A new
+    document has no tasks yet, which saves the look-up on the hot create path.
     """
-    rules = [
-        r for r in policy.rules_for(doc.document_type) if signals & set(r.open_on + r.close_on)
-    ]
-    if not rules:
-        return TaskChanges([], [])
-    open_tasks = (
-        {
-            t.kind: t
-            for t in session.scalars(
-                select(Task).where(
-                    Task.document_type == doc.document_type,
-                    Task.document_id == doc.id,
-                    Task.state == OPEN,
-                )
-            )
-        }
-        if not new_document
-        else {}
+    rules = policy.rules_for(doc.document_type)
+    to_close = [r.kind for r in rules if signals & set(r.close_on)]
+    to_open = [r for r in rules if signals & set(r.open_on)]
+    table = Task.__table__
+    mine = and_(
+        table.c.document_type == doc.document_type,
+        table.c.document_id == doc.id,
+        table.c.state == OPEN,
     )
-    closed: list[Task] = []
-    for rule in rules:
-        task = open_tasks.get(rule.kind)
-        if task is not None and signals & set(rule.close_on):
-            task.state, task.closed_at, task.closed_by_id, task.next_check_at = (
-                DONE,
-                now,
-                actor_id,
-                None,
-            )
-            closed.append(task)
-            del open_tasks[rule.kind]
-    opened: list[Task] = []
-    for rule in rules:
-        if rule.kind in open_tasks or not signals & set(rule.open_on):
-            continue
-        due = as_utc(due_for(rule, doc, now, policy.business_calendar, resolvers))
-        task = Task(
-            company_id=doc.company_id,
-            kind=rule.kind,
-            document_type=doc.document_type,
-            document_id=doc.id,
-            document_number=doc.number,
-            state=OPEN,
-            role=rule.role,
-            assignee_id=assignee_for(doc, rule.role),
-            opened_at=now,
-            due_at=due,
-            overdue=False,
-            chain=rule.chain,
-            escalation_level=0,
-            next_check_at=due,
+    if to_close and not new_document:
+        session.execute(
+            update(table)
+            .where(mine, table.c.kind.in_(to_close))
+            .values(state=DONE, closed_at=now, closed_by_id=actor_id, next_check_at=None)
         )
-        session.add(task)
-        open_tasks[rule.kind] = task
-        opened.append(task)
-    return TaskChanges(opened, closed)
+    if not to_open:
+        return TaskChanges([], to_close)
+    still_open = set() if new_document else set(session.scalars(select(table.c.kind).where(mine)))
+    rows = []
+    for rule in to_open:
+        if rule.kind in still_open:
+            continue  # a kind is open at most once per document
+        due = as_utc(due_for(rule, doc, now, policy.business_calendar, resolvers))
+        rows.append(
+            {
+                "company_id": doc.company_id,
+                "kind": rule.kind,
+                "document_type": doc.document_type,
+                "document_id": doc.id,
+                "document_number": doc.number,
+                "state": OPEN,
+                "role": rule.role,
+                "assignee_id": assignee_for(doc, rule.role),
+                "opened_at": now,
+                "due_at": due,
+                "closed_at": None,
+                "closed_by_id": None,
+                "overdue": False,
+                "chain": rule.chain,
+                "escalation_level": 0,
+                "escalated_role": None,
+                "next_check_at": due,
+            }
+        )
+    if rows:
+        session.execute(insert(table), rows)
+    return TaskChanges([r["kind"] for r in rows], to_close)

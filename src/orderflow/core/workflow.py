@@ -200,12 +200,14 @@ def apply_transition(
     # Claim the version first: of two concurrent steps on one document, exactly one
     # passes this conditional update; the other fails before doing any work.
     table = type(doc).__table__  # type: ignore[attr-defined]
+    # The same statement hands back the event chain head, current under the row lock it took.
     claimed = session.execute(
         update(table)
         .where(table.c.id == doc.id, table.c.version == doc.version)
         .values(version=doc.version + 1, updated_at=now)
-    )
-    if claimed.rowcount != 1:
+        .returning(table.c.event_seq, table.c.event_hash)
+    ).one_or_none()
+    if claimed is None:
         raise VersionMismatch(f"{doc.number} was changed by someone else; reload and retry")
     set_committed_value(doc, "version", doc.version + 1)
     set_committed_value(doc, "updated_at", now)
@@ -236,6 +238,7 @@ def apply_transition(
         to_state=doc.state,
         payload=payload,
         reason=reason,
+        head=(claimed.event_seq, claimed.event_hash),
     )
     tasks = apply_task_rules(
         session,
@@ -275,6 +278,7 @@ def start_document(
         from_state=None,
         to_state=doc.state,
         payload=payload,
+        head=(0, ""),
     )
     tasks = apply_task_rules(
         session,

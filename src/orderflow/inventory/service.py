@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from orderflow.inventory.models import Reservation, StockLevel, StockMove, Warehouse
@@ -76,33 +77,42 @@ def reserve(
     whether a shortage rolls the whole step back. Lines are taken in product order so two
     orders never wait on each other's rows in opposite orders (no deadlock).
     """
+    wants = sorted(wants, key=lambda w: (w.product_id, w.line_id))
+    # One read of every candidate stock row (fullest first); the conditional updates decide.
+    by_product: dict[int, list[Any]] = {}
+    for row in session.execute(
+        select(
+            _stock.c.id,
+            _stock.c.product_id,
+            _stock.c.warehouse_id,
+            (_stock.c.on_hand - _stock.c.reserved).label("free"),
+        )
+        .join(Warehouse, Warehouse.id == _stock.c.warehouse_id)
+        .where(
+            _stock.c.product_id.in_({w.product_id for w in wants}),
+            Warehouse.company_id == company_id,
+        )
+        .order_by((_stock.c.on_hand - _stock.c.reserved).desc(), _stock.c.id)
+    ):
+        by_product.setdefault(row.product_id, []).append(row)
     reserved: dict[int, Decimal] = {}
     shortages: list[Shortage] = []
-    for want in sorted(wants, key=lambda w: (w.product_id, w.line_id)):
-        levels = session.execute(
-            select(
-                _stock.c.id,
-                _stock.c.warehouse_id,
-                (_stock.c.on_hand - _stock.c.reserved).label("free"),
-            )
-            .join(Warehouse, Warehouse.id == _stock.c.warehouse_id)
-            .where(_stock.c.product_id == want.product_id, Warehouse.company_id == company_id)
-            .order_by((_stock.c.on_hand - _stock.c.reserved).desc(), _stock.c.id)
-        ).all()
+    rows: list[dict[str, Any]] = []
+    for want in wants:
         left = want.quantity
-        for level in levels:
+        for level in by_product.get(want.product_id, []):
             if left <= 0:
                 break
             take = _reserve_from(session, level.id, min(left, Decimal(level.free)))
             if take > 0:
-                session.add(
-                    Reservation(
-                        order_line_id=want.line_id,
-                        warehouse_id=level.warehouse_id,
-                        product_id=want.product_id,
-                        quantity=take,
-                        created_at=at,
-                    )
+                rows.append(
+                    {
+                        "order_line_id": want.line_id,
+                        "warehouse_id": level.warehouse_id,
+                        "product_id": want.product_id,
+                        "quantity": take,
+                        "created_at": at,
+                    }
                 )
                 left -= take
         got = want.quantity - left
@@ -110,6 +120,9 @@ def reserve(
             reserved[want.line_id] = got
         if left > 0:
             shortages.append(Shortage(want.line_id, want.product_id, want.quantity, got))
+    if rows:
+        # Core insert: no ORM flush on the hot path of every confirmation.
+        session.execute(insert(Reservation.__table__), rows)
     return reserved, shortages
 
 

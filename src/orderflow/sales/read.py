@@ -38,12 +38,8 @@ def order_read(
     session.flush()
     customer = session.get(Customer, order.customer_id)
     assert customer is not None
-    products = {
-        p.id: p
-        for p in session.scalars(
-            select(Product).where(Product.id.in_({ln.product_id for ln in order.lines}))
-        )
-    }
+    # session.get answers from the identity map when the use case already loaded them.
+    products = {pid: session.get(Product, pid) for pid in {ln.product_id for ln in order.lines}}
     free = (
         stock.available(session, company_id=order.company_id, product_ids=products)
         if order.state == DRAFT
@@ -68,19 +64,33 @@ def order_read(
         )
         for ln in order.lines
     ]
-    shipments = session.scalars(
-        select(Shipment)
-        .where(Shipment.order_id == order.id)
-        .options(selectinload(Shipment.lines))
-        .order_by(Shipment.id)
-    ).all()
+    # A fresh order has no shipments, invoices or payments: skip three empty queries.
+    shipped = any(ln.shipped_quantity for ln in order.lines)
+    shipments = (
+        []
+        if not shipped
+        else session.scalars(
+            select(Shipment)
+            .where(Shipment.order_id == order.id)
+            .options(selectinload(Shipment.lines))
+            .order_by(Shipment.id)
+        ).all()
+    )
     line_no = {ln.id: ln.line_no for ln in order.lines}
-    invoices = session.scalars(
-        select(Invoice).where(Invoice.order_id == order.id).order_by(Invoice.id)
-    ).all()
-    payments = session.scalars(
-        select(Payment).where(Payment.order_id == order.id).order_by(Payment.id)
-    ).all()
+    invoices = (
+        []
+        if not order.invoiced_amount
+        else session.scalars(
+            select(Invoice).where(Invoice.order_id == order.id).order_by(Invoice.id)
+        ).all()
+    )
+    payments = (
+        []
+        if not order.paid_amount
+        else session.scalars(
+            select(Payment).where(Payment.order_id == order.id).order_by(Payment.id)
+        ).all()
+    )
     return OrderRead(
         id=order.id,
         number=order.number,
