@@ -211,22 +211,19 @@ def orders_create(
     ] = "sales_clerk",
 ) -> None:
     """Enter an order from JSON (phone, fax or e-mail orders typed up by the clerk)."""
-    from pydantic import ValidationError
-
-    from orderflow.core.errors import FieldError, ValidationFailed
+    from orderflow.core.errors import validate
     from orderflow.sales.schemas import OrderCreate
     from orderflow.sales.service import create_order
 
     raw = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        err.print(f"[red]error:[/red] {file} is not JSON: {exc}")
+        raise typer.Exit(2) from exc
     with _as_user(as_user) as (rt, me):
         try:
-            order = create_order(rt, me, OrderCreate.model_validate_json(raw))
-        except ValidationError as exc:
-            fail(
-                ValidationFailed.of(
-                    [FieldError(".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()]
-                )
-            )
+            order = create_order(rt, me, validate(OrderCreate, data))
         except OrderFlowError as exc:
             fail(exc)
     console.print(f"{order.number} {order.state} {order.total.amount} {order.total.currency}")

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from orderflow.core.errors import FieldError, OrderFlowError, ValidationFailed
+from orderflow.core.errors import FieldError, OrderFlowError, ValidationFailed, field_path
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
@@ -20,10 +20,7 @@ def _loc(loc: tuple[Any, ...]) -> str:
     parts = list(loc)
     if parts and parts[0] in ("body", "query", "path", "header"):
         parts = parts[1:]
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "body"
+    return field_path(parts) or "body"
 
 
 def problem(

@@ -16,8 +16,13 @@ Each carries a stable ``code`` so clients and translations key on it, not on tex
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -109,3 +114,28 @@ class FieldErrors:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+
+def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    """Pydantic's error location as the field name users see: ``lines[1].quantity``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def validate(schema: type[M], data: Mapping[str, Any] | None, *, prefix: str = "") -> M:
+    """Parse ``data`` with ``schema``; every failing field is named in one ValidationFailed."""
+    try:
+        return schema.model_validate(dict(data or {}))
+    except ValidationError as exc:
+        raise ValidationFailed.of(
+            [
+                FieldError(
+                    prefix + (field_path(e["loc"]) or "body"),
+                    e["msg"].removeprefix("Value error, "),
+                    e["type"],
+                )
+                for e in exc.errors()
+            ]
+        ) from exc

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -26,6 +26,7 @@ from orderflow.core.errors import (
     TransitionNotAllowed,
     ValidationFailed,
     VersionMismatch,
+    validate,
 )
 from orderflow.core.events import Actor, Event, record_event
 from orderflow.core.tasks import DueResolver, TaskChanges, apply_task_rules
@@ -114,30 +115,9 @@ class StepResult:
     tasks: TaskChanges
 
 
-def parse_fields(
-    schema: type[BaseModel] | None, data: Mapping[str, Any] | None, *, prefix: str = ""
-) -> Any:
+def parse_fields(schema: type[BaseModel] | None, data: Mapping[str, Any] | None) -> Any:
     """Validate a step's fields; every failing field is named in one error."""
-    if schema is None:
-        return None
-    try:
-        return schema.model_validate(dict(data or {}))
-    except ValidationError as exc:
-        raise ValidationFailed.of(
-            [
-                FieldError(
-                    prefix + _loc(err["loc"]), err["msg"].removeprefix("Value error, "), err["type"]
-                )
-                for err in exc.errors()
-            ]
-        ) from exc
-
-
-def _loc(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+    return None if schema is None else validate(schema, data)
 
 
 def check_transition(

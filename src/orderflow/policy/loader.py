@@ -27,6 +27,7 @@ from pydantic import (
 
 from orderflow.core.calendar import BusinessCalendar
 from orderflow.core.durations import WorkDuration, parse_duration
+from orderflow.core.errors import field_path
 
 PRIORITIES = ("normal", "special", "urgent")
 
@@ -207,13 +208,6 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _location(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def load_policy(path: Path | str | None = None) -> Policy:
     """The shipped defaults, with the file at ``path`` (if any) laid over them."""
     raw = tomllib.loads(resources.files("orderflow.policy").joinpath("default.toml").read_text())
@@ -230,6 +224,6 @@ def load_policy(path: Path | str | None = None) -> Policy:
         return Policy.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = _location(first["loc"]) or "policy"
+        where = field_path(first["loc"]) or "policy"
         message = first["msg"].removeprefix("Value error, ")
         raise PolicyError(f"policy key {where}: {message}") from exc
