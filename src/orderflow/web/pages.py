@@ -4,4 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-PAGE_ROUTERS: list[APIRouter] = []
+from orderflow.notify.web import router as notify_pages
+from orderflow.sales.web import router as order_pages
+from orderflow.tasks.web import router as task_pages
+
+PAGE_ROUTERS: list[APIRouter] = [task_pages, order_pages, notify_pages]
