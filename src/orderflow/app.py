@@ -11,7 +11,11 @@ from fastapi import APIRouter, FastAPI
 
 from orderflow.api import problems
 from orderflow.auth.api import router as auth_router
+from orderflow.auth.users_api import router as users_router
+from orderflow.catalog.api import router as products_router
+from orderflow.inventory.api import router as stock_router
 from orderflow.migrate import upgrade
+from orderflow.parties.api import router as customers_router
 from orderflow.runtime import Runtime
 from orderflow.sales.api import router as orders_router
 from orderflow.system.api import router as system_router
@@ -20,7 +24,16 @@ from orderflow.worker import run_worker
 
 log = logging.getLogger(__name__)
 
-API_ROUTERS: list[APIRouter] = [auth_router, orders_router, tasks_router, system_router]
+API_ROUTERS: list[APIRouter] = [
+    auth_router,
+    orders_router,
+    tasks_router,
+    customers_router,
+    products_router,
+    stock_router,
+    users_router,
+    system_router,
+]
 
 
 def create_app(

@@ -6,7 +6,6 @@ failing field) and exits non-zero.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import sys
@@ -265,14 +264,15 @@ def orders_step(
     console.print(f"{order.number} {order.state} (version {order.version})")
 
 
+def main() -> None:
+    app()
+
+
 def _register_area_commands() -> None:
-    """Areas add their own command groups (e.g. ``orderflow import``) here."""
+    """Areas add their command groups here (imported last: they use this module's helpers)."""
     from orderflow.masterdata.cli import import_app
 
     app.add_typer(import_app, name="import")
 
 
-def main() -> None:
-    with contextlib.suppress(ImportError):  # TODO(lead): unconditional once masterdata lands
-        _register_area_commands()
-    app()
+_register_area_commands()

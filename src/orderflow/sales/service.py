@@ -12,10 +12,11 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from orderflow.auth.roles import ORDER_SCOPE_OWN_ONLY, PERMISSIONS, Role
+from orderflow.auth.roles import ORDER_SCOPE_OWN_ONLY, Role
 from orderflow.catalog.models import Product, list_price
+from orderflow.core.access import require
 from orderflow.core.documents import DocumentMixin
-from orderflow.core.errors import FieldErrors, NotFound, PermissionDenied, ValidationFailed
+from orderflow.core.errors import FieldErrors, NotFound, ValidationFailed
 from orderflow.core.events import Actor, timeline
 from orderflow.core.idempotency import find_replay, remember, request_fingerprint
 from orderflow.core.numbering import next_number
@@ -60,11 +61,6 @@ def actor_of(principal: Principal) -> Actor:
     return Actor(principal.id, principal.display_name)
 
 
-def _require(principal: Principal, permission: str) -> None:
-    if not principal.can(PERMISSIONS[permission]):
-        raise PermissionDenied(f"Your role may not do {permission}")
-
-
 def visible_orders(principal: Principal) -> Any:
     """Orders this caller may see: their company's, and a salesperson only their own."""
     clause = SalesOrder.company_id == principal.company_id
@@ -79,7 +75,7 @@ def visible_orders(principal: Principal) -> Any:
 def load_order(
     session: Session, principal: Principal, order_id: int, *, for_update: bool = False
 ) -> SalesOrder:
-    _require(principal, "orders.read")
+    require(principal, "orders.read")
     query = (
         select(SalesOrder)
         .where(SalesOrder.id == order_id, visible_orders(principal))
@@ -98,7 +94,7 @@ def create_order(
     rt: Runtime, principal: Principal, data: OrderCreate, *, idempotency_key: str | None = None
 ) -> OrderRead:
     """Validate everything, then save the order whole (and confirm it if asked), or nothing."""
-    _require(principal, "orders.create")
+    require(principal, "orders.create")
     fingerprint = request_fingerprint("orders.create", data.model_dump(mode="json"))
     try:
         with rt.db.transaction() as session:
@@ -374,7 +370,7 @@ def list_orders(
     cursor: str | None = None,
 ) -> tuple[list[OrderSummary], str | None]:
     """Newest first, keyset-paginated by id (the cursor is opaque to clients)."""
-    _require(principal, "orders.read")
+    require(principal, "orders.read")
     limit = max(1, min(limit, 200))
     query = (
         select(SalesOrder)

@@ -1,0 +1,46 @@
+"""API shapes of warehouses, stock levels and stock adjustments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class WarehouseCreate(_In):
+    code: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9._-]+$")
+    name: str = Field(min_length=1, max_length=200)
+    address: str = Field(default="", max_length=300)
+
+
+class WarehouseRead(BaseModel):
+    id: int
+    code: str
+    name: str
+    address: str
+
+
+class StockAdjustment(_In):
+    """A counted difference, a receipt outside purchasing, a write-off: always with a reason."""
+
+    warehouse_code: str = Field(min_length=1)
+    product_code: str = Field(min_length=1)
+    quantity: Decimal = Field(max_digits=14, decimal_places=4)
+    reason: str = Field(min_length=1, max_length=40)
+    reference: str = Field(default="", max_length=60)
+
+
+class StockRead(BaseModel):
+    warehouse_code: str
+    warehouse_name: str
+    product_id: int
+    product_code: str
+    product_name: str
+    unit: str
+    on_hand: str
+    reserved: str
+    available: str

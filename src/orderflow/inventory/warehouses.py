@@ -1,0 +1,167 @@
+"""Warehouses, stock levels and adjustments (A5). On-hand always equals the sum of the
+ledger's moves: every change of on-hand writes one StockMove in the same transaction."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from orderflow.catalog.models import Product
+from orderflow.core.access import require
+from orderflow.core.errors import Conflict, FieldError, FieldErrors, ValidationFailed
+from orderflow.inventory.models import StockLevel, StockMove, Warehouse
+from orderflow.inventory.schemas import StockAdjustment, StockRead, WarehouseCreate, WarehouseRead
+from orderflow.runtime import Principal, Runtime
+
+
+def _qty(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def list_warehouses(rt: Runtime, principal: Principal) -> list[WarehouseRead]:
+    require(principal, "warehouses.read")
+    with rt.db.reading() as s:
+        rows = s.scalars(
+            select(Warehouse)
+            .where(Warehouse.company_id == principal.company_id)
+            .order_by(Warehouse.code)
+        )
+        return [WarehouseRead(id=w.id, code=w.code, name=w.name, address=w.address) for w in rows]
+
+
+def create_warehouse(rt: Runtime, principal: Principal, data: WarehouseCreate) -> WarehouseRead:
+    require(principal, "warehouses.write")
+    with rt.db.transaction() as s:
+        if s.scalar(
+            select(Warehouse.id).where(
+                Warehouse.company_id == principal.company_id, Warehouse.code == data.code
+            )
+        ):
+            raise Conflict(
+                f"Warehouse {data.code} exists",
+                errors=[FieldError("code", "Already used", "duplicate")],
+            )
+        w = Warehouse(company_id=principal.company_id, **data.model_dump())
+        s.add(w)
+        s.flush()
+        return WarehouseRead(id=w.id, code=w.code, name=w.name, address=w.address)
+
+
+def list_stock(
+    rt: Runtime,
+    principal: Principal,
+    *,
+    warehouse_code: str | None = None,
+    product_code: str | None = None,
+) -> list[StockRead]:
+    require(principal, "warehouses.read")
+    query = (
+        select(StockLevel, Warehouse, Product)
+        .join(Warehouse, Warehouse.id == StockLevel.warehouse_id)
+        .join(Product, Product.id == StockLevel.product_id)
+        .where(Warehouse.company_id == principal.company_id)
+    )
+    if warehouse_code:
+        query = query.where(Warehouse.code == warehouse_code)
+    if product_code:
+        query = query.where(Product.code == product_code)
+    with rt.db.reading() as s:
+        return [
+            StockRead(
+                warehouse_code=w.code,
+                warehouse_name=w.name,
+                product_id=p.id,
+                product_code=p.code,
+                product_name=p.name,
+                unit=p.unit,
+                on_hand=_qty(level.on_hand),
+                reserved=_qty(level.reserved),
+                available=_qty(level.available),
+            )
+            for level, w, p in s.execute(query.order_by(Warehouse.code, Product.code))
+        ]
+
+
+def adjust(
+    s: Session, rt: Runtime, principal: Principal, data: StockAdjustment, *, prefix: str = ""
+) -> Decimal:
+    """Change on-hand by ``quantity`` (never below what is reserved) and write the ledger row.
+
+    Within the caller's transaction (shared by the API and the stock importer). Returns
+    the new on-hand.
+    """
+    problems = FieldErrors()
+    warehouse = s.scalar(
+        select(Warehouse).where(
+            Warehouse.company_id == principal.company_id, Warehouse.code == data.warehouse_code
+        )
+    )
+    product = s.scalar(
+        select(Product).where(
+            Product.company_id == principal.company_id, Product.code == data.product_code
+        )
+    )
+    if warehouse is None:
+        problems.add(prefix + "warehouse_code", "No such warehouse", "unknown_warehouse")
+    if product is None:
+        problems.add(prefix + "product_code", "No such product", "unknown_product")
+    if data.quantity == 0:
+        problems.add(prefix + "quantity", "An adjustment changes the quantity", "zero")
+    problems.raise_if_any()
+    assert warehouse is not None and product is not None
+    level = s.scalar(
+        select(StockLevel).where(
+            StockLevel.warehouse_id == warehouse.id, StockLevel.product_id == product.id
+        )
+    )
+    if level is None:
+        level = StockLevel(
+            warehouse_id=warehouse.id,
+            product_id=product.id,
+            on_hand=Decimal(0),
+            reserved=Decimal(0),
+        )
+        s.add(level)
+        s.flush()
+    table = StockLevel.__table__
+    # Conditional: a negative adjustment may not take on-hand below what orders hold.
+    changed = s.execute(
+        update(table)
+        .where(table.c.id == level.id, table.c.on_hand + data.quantity >= table.c.reserved)
+        .values(on_hand=table.c.on_hand + data.quantity)
+        .returning(table.c.on_hand)
+    ).scalar()
+    if changed is None:
+        raise ValidationFailed.of(
+            [
+                FieldError(
+                    prefix + "quantity",
+                    "Would leave less on hand than is reserved",
+                    "below_reserved",
+                )
+            ]
+        )
+    s.add(
+        StockMove(
+            warehouse_id=warehouse.id,
+            product_id=product.id,
+            quantity=data.quantity,
+            reason=data.reason,
+            reference=data.reference,
+            at=rt.now(),
+            actor_id=principal.id,
+        )
+    )
+    return Decimal(changed)
+
+
+def adjust_stock(rt: Runtime, principal: Principal, data: StockAdjustment) -> StockRead:
+    require(principal, "warehouses.write")
+    with rt.db.transaction() as s:
+        adjust(s, rt, principal, data)
+    found = list_stock(
+        rt, principal, warehouse_code=data.warehouse_code, product_code=data.product_code
+    )
+    return found[0]
