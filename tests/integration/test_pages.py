@@ -207,3 +207,52 @@ def test_messages_show_urging_notices_and_mask_customer_addresses(
     login(browser, "general_manager")
     page = browser.get("/notifications").text
     assert "l***@example.com" in page and "liu@example.com" not in page
+
+
+def test_master_data_pages(rt: Runtime, world: World, browser: TestClient) -> None:
+    token = login(browser, "sales_clerk")
+    assert "华东客户" in browser.get("/customers").text
+    assert "Product P1" in browser.get("/products").text
+    assert "Main" in browser.get("/stock").text
+    bad = browser.post(
+        "/customers/new",
+        data={
+            "csrf_token": token,
+            "code": "C7",
+            "name": "",
+            "credit_limit": "x",
+            "contact_name": "王",
+            "contact_email": "nope",
+        },
+    )
+    assert bad.status_code == 422
+    assert 'id="error-credit_limit"' in bad.text and 'id="error-contact_email"' in bad.text
+    made = browser.post(
+        "/customers/new",
+        data={
+            "csrf_token": token,
+            "code": "C7",
+            "name": "新客户",
+            "credit_limit": "1000",
+            "payment_terms_days": "30",
+            "price_list": "STD",
+            "locale": "zh-CN",
+            "contact_name": "王工",
+            "address": "工业园 1 号",
+        },
+    )
+    assert made.status_code == 303
+    edited = browser.post(
+        made.headers["location"],
+        data={
+            "csrf_token": token,
+            "name": "新客户（改）",
+            "credit_limit": "2000",
+            "payment_terms_days": "45",
+            "price_list": "STD",
+            "locale": "en",
+        },
+    )
+    assert edited.status_code == 303
+    page = browser.get(made.headers["location"]).text
+    assert 'value="新客户（改）"' in page and 'value="2000.00"' in page

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from orderflow.masterdata.web import router as masterdata_pages
 from orderflow.notify.web import router as notify_pages
 from orderflow.sales.web import router as order_pages
 from orderflow.tasks.web import router as task_pages
 
-PAGE_ROUTERS: list[APIRouter] = [task_pages, order_pages, notify_pages]
+PAGE_ROUTERS: list[APIRouter] = [task_pages, order_pages, masterdata_pages, notify_pages]
