@@ -168,7 +168,8 @@ def _substitute(ctx: StepContext, order: SalesOrder, substitutes: dict[int, str]
             )
         else:
             price = list_price(product.prices, price_list, line.quantity)
-            line.product_id, line.description = product.id, product.name
+            # Both: the reservation below reads product_id before the next flush syncs it.
+            line.product, line.product_id, line.description = product, product.id, product.name
             # The customer keeps the agreed price unless the substitute lists lower.
             line.unit_price = min(line.unit_price, price) if price is not None else line.unit_price
             line.amount = line_amount(line.quantity, line.unit_price)

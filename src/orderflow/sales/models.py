@@ -9,8 +9,10 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from orderflow.catalog.models import Product
 from orderflow.core.documents import DocumentMixin, register_document
 from orderflow.db import Base, Quantity
+from orderflow.parties.models import Customer
 
 
 class Channel(StrEnum):
@@ -69,6 +71,7 @@ class SalesOrder(DocumentMixin, Base):
     lines: Mapped[list[SalesOrderLine]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="SalesOrderLine.line_no"
     )
+    customer: Mapped[Customer] = relationship(lazy="joined", innerjoin=True)
 
     @property
     def outstanding(self) -> Decimal:
@@ -90,6 +93,7 @@ class SalesOrderLine(Base):
     shipped_quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
 
     order: Mapped[SalesOrder] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship(lazy="joined", innerjoin=True)
 
     @property
     def unreserved(self) -> Decimal:

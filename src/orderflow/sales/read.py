@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from orderflow.api.schemas import Money
 from orderflow.billing.models import Invoice, Payment
-from orderflow.catalog.models import Product
 from orderflow.core.workflow import Lifecycle
 from orderflow.inventory import service as stock
 from orderflow.parties.models import Customer
@@ -36,10 +35,8 @@ def order_read(
     session: Session, order: SalesOrder, principal: Principal, lifecycle: Lifecycle
 ) -> OrderRead:
     session.flush()
-    customer = session.get(Customer, order.customer_id)
-    assert customer is not None
-    # session.get answers from the identity map when the use case already loaded them.
-    products = {pid: session.get(Product, pid) for pid in {ln.product_id for ln in order.lines}}
+    customer = order.customer
+    products = {ln.product_id: ln.product for ln in order.lines}
     free = (
         stock.available(session, company_id=order.company_id, product_ids=products)
         if order.state == DRAFT

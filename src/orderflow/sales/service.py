@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from orderflow.auth.roles import ORDER_SCOPE_OWN_ONLY, Role
 from orderflow.catalog.models import Product, list_price
@@ -166,7 +166,7 @@ def _new_order(
         lines.append(
             SalesOrderLine(
                 line_no=i + 1,
-                product_id=product.id,
+                product=product,
                 description=line.description or product.name,
                 quantity=line.quantity,
                 unit_price=price,
@@ -193,7 +193,7 @@ def _new_order(
             year=rt.today().year,
         ),
         channel=data.channel,
-        customer_id=customer.id,
+        customer=customer,
         contact_name=data.contact_name or (contact.name if contact else ""),
         contact_phone=data.contact_phone or (contact.phone or "" if contact else ""),
         contact_email=data.contact_email or (contact.email or "" if contact else ""),
@@ -245,13 +245,18 @@ def _customer(
     query = (
         select(Customer)
         .where(Customer.company_id == principal.company_id)
-        .options(selectinload(Customer.contacts), selectinload(Customer.addresses))
+        # One round trip: customers have a handful of contacts and addresses at most.
+        .options(joinedload(Customer.contacts), joinedload(Customer.addresses))
     )
     if data.customer_id is not None:
-        customer = session.scalar(query.where(Customer.id == data.customer_id))
+        customer = (
+            session.scalars(query.where(Customer.id == data.customer_id)).unique().one_or_none()
+        )
         name = "customer_id"
     else:
-        customer = session.scalar(query.where(Customer.code == data.customer_code))
+        customer = (
+            session.scalars(query.where(Customer.code == data.customer_code)).unique().one_or_none()
+        )
         name = "customer_code"
     if customer is None:
         problems.add(name, "No such customer", "unknown_customer")
@@ -266,14 +271,18 @@ def _products(
 ) -> dict[int, Product]:
     ids = {line.product_id for line in data.lines if line.product_id is not None}
     codes = {line.product_code for line in data.lines if line.product_id is None}
-    found = session.scalars(
-        select(Product)
-        .where(
-            Product.company_id == principal.company_id,
-            or_(Product.id.in_(ids), Product.code.in_(codes)),
+    found = (
+        session.scalars(
+            select(Product)
+            .where(
+                Product.company_id == principal.company_id,
+                or_(Product.id.in_(ids), Product.code.in_(codes)),
+            )
+            .options(joinedload(Product.prices))
         )
-        .options(selectinload(Product.prices))
-    ).all()
+        .unique()
+        .all()
+    )
     by_id = {p.id: p for p in found}
     by_code = {p.code: p for p in found}
     out: dict[int, Product] = {}
