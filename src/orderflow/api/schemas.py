@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Generic, TypeVar
 
@@ -38,3 +39,16 @@ class Problem(BaseModel):
     status: int
     detail: str
     errors: list[ProblemField] = []
+
+
+class EventRead(BaseModel):
+    """One entry of a document's timeline."""
+
+    seq: int
+    name: str
+    actor: str
+    at: datetime
+    from_state: str | None
+    to_state: str | None
+    payload: dict[str, object]
+    reason: str | None

@@ -148,6 +148,24 @@ def check_transition(
     return tr
 
 
+def _claim(session: Session, doc: DocumentMixin, now: datetime) -> tuple[int, str]:
+    """Claim the document's next version, or raise: of two concurrent writers exactly one
+    passes this conditional update; the other fails before doing any work. The same
+    statement hands back the event chain head, current under the row lock it took."""
+    table = type(doc).__table__  # type: ignore[attr-defined]
+    claimed = session.execute(
+        update(table)
+        .where(table.c.id == doc.id, table.c.version == doc.version)
+        .values(version=doc.version + 1, updated_at=now)
+        .returning(table.c.event_seq, table.c.event_hash)
+    ).one_or_none()
+    if claimed is None:
+        raise VersionMismatch(f"{doc.number} was changed by someone else; reload and retry")
+    set_committed_value(doc, "version", doc.version + 1)
+    set_committed_value(doc, "updated_at", now)
+    return claimed.event_seq, claimed.event_hash
+
+
 def apply_transition(
     session: Session,
     lc: Lifecycle,
@@ -177,21 +195,7 @@ def apply_transition(
     if tr.guard is not None:
         tr.guard(doc, parsed)
 
-    # Claim the version first: of two concurrent steps on one document, exactly one
-    # passes this conditional update; the other fails before doing any work.
-    table = type(doc).__table__  # type: ignore[attr-defined]
-    # The same statement hands back the event chain head, current under the row lock it took.
-    claimed = session.execute(
-        update(table)
-        .where(table.c.id == doc.id, table.c.version == doc.version)
-        .values(version=doc.version + 1, updated_at=now)
-        .returning(table.c.event_seq, table.c.event_hash)
-    ).one_or_none()
-    if claimed is None:
-        raise VersionMismatch(f"{doc.number} was changed by someone else; reload and retry")
-    set_committed_value(doc, "version", doc.version + 1)
-    set_committed_value(doc, "updated_at", now)
-
+    head = _claim(session, doc, now)
     ctx = StepContext(session, doc, actor, frozenset(roles), parsed, now, policy)
     if effect is not None:
         effect(ctx)
@@ -218,7 +222,7 @@ def apply_transition(
         to_state=doc.state,
         payload=payload,
         reason=reason,
-        head=(claimed.event_seq, claimed.event_hash),
+        head=head,
     )
     tasks = apply_task_rules(
         session,
@@ -270,5 +274,50 @@ def start_document(
         assignee_for=lc.assignee_for,
         resolvers=dict(lc.resolvers),
         new_document=True,
+    )
+    return StepResult(doc, event, tasks)
+
+
+def record_fact(
+    session: Session,
+    lc: Lifecycle,
+    doc: DocumentMixin,
+    name: str,
+    *,
+    actor: Actor,
+    now: datetime,
+    policy: Policy,
+    payload: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> StepResult:
+    """Record something that happened to ``doc`` without changing its state.
+
+    For facts another document brings about (a review passed, production released, goods
+    received for this order): the document's timeline gets the event, its version moves on,
+    and the policy's task rules see the signal ``name`` like a step's, so a rule can close
+    this document's task ("close_on = ['production_released']") or open the next one.
+    """
+    head = _claim(session, doc, now)
+    event = record_event(
+        session,
+        doc,
+        name,
+        actor=actor,
+        at=now,
+        from_state=doc.state,
+        to_state=doc.state,
+        payload=payload,
+        reason=reason,
+        head=head,
+    )
+    tasks = apply_task_rules(
+        session,
+        policy=policy,
+        doc=doc,
+        signals={name},
+        now=now,
+        actor_id=actor.id,
+        assignee_for=lc.assignee_for,
+        resolvers=dict(lc.resolvers),
     )
     return StepResult(doc, event, tasks)

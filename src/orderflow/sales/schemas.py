@@ -146,14 +146,3 @@ class OrderSummary(BaseModel):
     total: Money
     channel: str
     created_at: datetime
-
-
-class EventRead(BaseModel):
-    seq: int
-    name: str
-    actor: str
-    at: datetime
-    from_state: str | None
-    to_state: str | None
-    payload: dict[str, object]
-    reason: str | None

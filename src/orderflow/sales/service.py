@@ -8,20 +8,20 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from orderflow.api.schemas import EventRead
 from orderflow.auth.roles import ORDER_SCOPE_OWN_ONLY, Role
 from orderflow.catalog.models import Product, list_price
 from orderflow.core.access import require
 from orderflow.core.documents import DocumentMixin
-from orderflow.core.errors import FieldErrors, NotFound, ValidationFailed
-from orderflow.core.events import Actor, timeline
+from orderflow.core.errors import FieldErrors, ValidationFailed
 from orderflow.core.idempotency import find_replay, remember, request_fingerprint
-from orderflow.core.numbering import next_number
+from orderflow.core.kit import DocumentKind, actor_of, document_events, get_document, run_step
 from orderflow.core.tasks import Task, overdue_clause
-from orderflow.core.workflow import StepContext, apply_transition, start_document
+from orderflow.core.workflow import StepContext
 from orderflow.parties.models import Customer
 from orderflow.runtime import Principal, Runtime
 from orderflow.sales import effects
@@ -34,7 +34,7 @@ from orderflow.sales.flow import (
 )
 from orderflow.sales.models import SalesOrder, SalesOrderLine
 from orderflow.sales.read import order_read, summaries
-from orderflow.sales.schemas import EventRead, OrderCreate, OrderRead, OrderSummary
+from orderflow.sales.schemas import OrderCreate, OrderRead, OrderSummary
 
 
 def _payment_terms_due(doc: DocumentMixin, now: datetime) -> datetime:
@@ -57,34 +57,29 @@ EFFECTS: Mapping[str, Callable[[StepContext], None]] = {
 }
 
 
-def actor_of(principal: Principal) -> Actor:
-    return Actor(principal.id, principal.display_name)
-
-
-def visible_orders(principal: Principal) -> Any:
-    """Orders this caller may see: their company's, and a salesperson only their own."""
-    clause = SalesOrder.company_id == principal.company_id
+def _own_orders(principal: Principal) -> ColumnElement[bool]:
+    """A salesperson sees the orders they own or entered; every other role all of them."""
     if principal.roles <= ORDER_SCOPE_OWN_ONLY:
-        clause = and_(
-            clause,
-            or_(SalesOrder.owner_id == principal.id, SalesOrder.created_by_id == principal.id),
-        )
-    return clause
+        return or_(SalesOrder.owner_id == principal.id, SalesOrder.created_by_id == principal.id)
+    return true()
 
 
-def load_order(
-    session: Session, principal: Principal, order_id: int, *, for_update: bool = False
-) -> SalesOrder:
-    require(principal, "orders.read")
-    query = (
-        select(SalesOrder)
-        .where(SalesOrder.id == order_id, visible_orders(principal))
-        .options(selectinload(SalesOrder.lines))
-    )
-    order = session.scalar(query)
-    if order is None:
-        raise NotFound(f"No order {order_id}")
-    return order
+ORDERS: DocumentKind[SalesOrder] = DocumentKind(
+    model=SalesOrder,
+    lifecycle=LIFECYCLE,
+    read_permission="orders.read",
+    effects=EFFECTS,
+    scope=_own_orders,
+    load_options=(selectinload(SalesOrder.lines),),
+)
+
+
+def read_order(session: Session, order: SalesOrder, principal: Principal) -> OrderRead:
+    return order_read(session, order, principal, LIFECYCLE)
+
+
+def load_order(session: Session, principal: Principal, order_id: int) -> SalesOrder:
+    return ORDERS.load(session, principal, order_id)
 
 
 # --- create -----------------------------------------------------------------------------
@@ -183,15 +178,8 @@ def _new_order(
         (c for c in customer.contacts if c.is_primary),
         customer.contacts[0] if customer.contacts else None,
     )
-    now = rt.now()
     order = SalesOrder(
         company_id=principal.company_id,
-        number=next_number(
-            session,
-            company_id=principal.company_id,
-            prefix=SalesOrder.number_prefix,
-            year=rt.today().year,
-        ),
         channel=data.channel,
         customer=customer,
         contact_name=data.contact_name or (contact.name if contact else ""),
@@ -213,29 +201,15 @@ def _new_order(
         created_by_id=principal.id,
         lines=lines,
     )
-    actor = actor_of(principal)
-    start_document(
+    ORDERS.start(
         session,
-        LIFECYCLE,
+        rt,
         order,
-        actor=actor,
-        now=now,
-        policy=rt.policy,
+        actor=actor_of(principal),
         payload={"channel": data.channel, "total": str(total), "lines": len(lines)},
     )
     if data.confirm:
-        apply_transition(
-            session,
-            LIFECYCLE,
-            order,
-            "confirm",
-            actor=actor,
-            roles=principal.roles,
-            fields={},
-            now=now,
-            policy=rt.policy,
-            effect=EFFECTS["confirm"],
-        )
+        ORDERS.step(session, rt, order, "confirm", principal=principal, fields={})
     return order
 
 
@@ -362,8 +336,7 @@ def _check_credit(
 
 
 def get_order(rt: Runtime, principal: Principal, order_id: int) -> OrderRead:
-    with rt.db.reading() as session:
-        return order_read(session, load_order(session, principal, order_id), principal, LIFECYCLE)
+    return get_document(rt, principal, ORDERS, order_id, read_order)
 
 
 def list_orders(
@@ -384,7 +357,7 @@ def list_orders(
     query = (
         select(SalesOrder)
         .join(Customer, Customer.id == SalesOrder.customer_id)
-        .where(visible_orders(principal))
+        .where(ORDERS.visible(principal))
     )
     if q:
         like = f"%{q.strip()}%"
@@ -420,21 +393,7 @@ def list_orders(
 
 
 def order_events(rt: Runtime, principal: Principal, order_id: int) -> list[EventRead]:
-    with rt.db.reading() as session:
-        order = load_order(session, principal, order_id)
-        return [
-            EventRead(
-                seq=e.seq,
-                name=e.name,
-                actor=e.actor_name,
-                at=e.at,
-                from_state=e.from_state,
-                to_state=e.to_state,
-                payload=e.payload,
-                reason=e.reason,
-            )
-            for e in timeline(session, order.document_type, order.id)
-        ]
+    return document_events(rt, principal, ORDERS, order_id)
 
 
 # --- steps ------------------------------------------------------------------------------
@@ -450,19 +409,13 @@ def apply_step(
     expected_version: int | None,
 ) -> OrderRead:
     """Apply one lifecycle step; a step refused for any reason changes nothing."""
-    with rt.db.transaction() as session:
-        order = load_order(session, principal, order_id)
-        apply_transition(
-            session,
-            LIFECYCLE,
-            order,
-            name,
-            actor=actor_of(principal),
-            roles=principal.roles,
-            fields=fields,
-            now=rt.now(),
-            policy=rt.policy,
-            expected_version=expected_version,
-            effect=EFFECTS.get(name),
-        )
-        return order_read(session, order, principal, LIFECYCLE)
+    return run_step(
+        rt,
+        principal,
+        ORDERS,
+        order_id,
+        name,
+        fields,
+        expected_version=expected_version,
+        read=read_order,
+    )

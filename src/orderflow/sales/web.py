@@ -20,6 +20,7 @@ from orderflow.sales.flow import PAYMENT_METHODS, SHORTAGE_OPTIONS, STATES
 from orderflow.sales.models import Channel, Priority
 from orderflow.sales.schemas import OrderCreate
 from orderflow.tasks.service import list_tasks
+from orderflow.web.documents import form_fields, step_from_form
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, runtime
 
@@ -230,11 +231,7 @@ def order_page(request: Request, order_id: int, me: PagePrincipal) -> Response:
 
 def _step_fields(name: str, form: Any) -> dict[str, Any]:
     """A step form's inputs as the step's fields (blank inputs mean "use the default")."""
-    fields: dict[str, Any] = {
-        k: v.strip()
-        for k, v in form.items()
-        if k not in ("csrf_token", "version", "substitutes") and v.strip()
-    }
+    fields = form_fields(form, skip=("substitutes",))
     if name == "confirm" and (form.get("substitutes") or "").strip():
         pairs = (
             item.split("=", 1)
@@ -254,28 +251,16 @@ def _step_fields(name: str, form: Any) -> dict[str, Any]:
 
 @router.post("/orders/{order_id}/steps/{name}")
 async def step_page(request: Request, order_id: int, name: str) -> Response:
-    me = await run_in_threadpool(_principal, request)
-    form = await request.form()
-    check_csrf(request, str(form.get("csrf_token") or ""))
-    try:
-        version = int(str(form.get("version") or ""))
-    except ValueError:
-        version = None
-    try:
-        await run_in_threadpool(
-            service.apply_step,
-            runtime(request),
-            me,
-            order_id,
-            name,
-            _step_fields(name, form),
-            expected_version=version,
-        )
-    except OrderFlowError as exc:
-        if exc.status == 404:
-            raise  # not found, or not this caller's to see: the plain 404 page
+    rt = runtime(request)
+    return await step_from_form(
+        request,
+        apply=lambda me, fields, version: service.apply_step(
+            rt, me, order_id, name, fields, expected_version=version
+        ),
+        fields=partial(_step_fields, name),
         # Show the order again with the refusal next to the step that was tried.
-        return await run_in_threadpool(
-            partial(_detail, request, me, order_id, error=exc, step=name, status_code=exc.status)
-        )
-    return RedirectResponse(f"/orders/{order_id}", status_code=303)
+        show_refusal=lambda me, exc: _detail(
+            request, me, order_id, error=exc, step=name, status_code=exc.status
+        ),
+        done=f"/orders/{order_id}",
+    )

@@ -7,6 +7,7 @@ CSRF token.
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Any
 
 from fastapi import Request
@@ -15,17 +16,17 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from orderflow import i18n
 
-AREAS_WITH_TEMPLATES = ["web", "sales", "tasks", "masterdata", "notify"]
-
 
 def _loaders() -> list[PackageLoader]:
-    loaders = []
-    for area in AREAS_WITH_TEMPLATES:
-        try:
-            loaders.append(PackageLoader(f"orderflow.{area}", "templates"))
-        except (ValueError, ModuleNotFoundError):  # the area has no templates (yet)
-            continue
-    return loaders
+    """The layout's templates first, then every area package that has a ``templates/``
+    folder. One namespace: name an area's templates after the area (``review_*.html``)."""
+    root = resources.files("orderflow")
+    areas = sorted(
+        entry.name
+        for entry in root.iterdir()
+        if entry.is_dir() and entry.name != "web" and entry.joinpath("templates").is_dir()
+    )
+    return [PackageLoader(f"orderflow.{area}", "templates") for area in ["web", *areas]]
 
 
 env = Environment(

@@ -1,0 +1,60 @@
+"""What every document page does alike: take a step from a form and come back.
+
+A step form posts its inputs, the CSRF token and the version the page showed. The page
+applies the step through the area's service; a refusal shows the document again with the
+message beside the step that was tried (a 404 stays a plain 404, so nothing leaks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from orderflow.core.errors import OrderFlowError
+from orderflow.runtime import Principal
+from orderflow.web.session import check_csrf, page_principal
+
+FORM_CONTROL_FIELDS = ("csrf_token", "version")
+
+
+def form_fields(form: FormData, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A step form's filled-in inputs; blank inputs mean "use the default" and are left out."""
+    return {
+        key: value.strip()
+        for key, value in form.items()
+        if key not in FORM_CONTROL_FIELDS + skip and isinstance(value, str) and value.strip()
+    }
+
+
+def form_version(form: FormData) -> int | None:
+    try:
+        return int(str(form.get("version") or ""))
+    except ValueError:
+        return None
+
+
+async def step_from_form(
+    request: Request,
+    *,
+    apply: Callable[[Principal, Mapping[str, Any], int | None], object],
+    fields: Callable[[FormData], Mapping[str, Any]] = form_fields,
+    show_refusal: Callable[[Principal, OrderFlowError], Response],
+    done: str,
+) -> Response:
+    """Check the caller and the CSRF token, apply the step, then redirect to ``done``;
+    a refused step answers ``show_refusal`` with the refusal's status."""
+    me = await run_in_threadpool(page_principal, request)
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token") or ""))
+    try:
+        await run_in_threadpool(apply, me, fields(form), form_version(form))
+    except OrderFlowError as exc:
+        if exc.status == 404:
+            raise
+        return await run_in_threadpool(show_refusal, me, exc)
+    return RedirectResponse(done, status_code=303)
