@@ -51,6 +51,7 @@ USERS: list[tuple[Role, str, str]] = [
     (Role.PRODUCTION, "孙生产", "production"),
     (Role.PRODUCTION_MANAGER, "周厂长", "production"),
     (Role.TECHNICAL, "吴工程师", "technical"),
+    (Role.TECHNICAL_MANAGER, "许技术主管", "technical"),
     (Role.MATERIALS_CONTROL, "郑物控", "materials"),
     (Role.PROCUREMENT, "冯采购", "procurement"),
     (Role.PROCUREMENT_MANAGER, "陈采购经理", "procurement"),
@@ -62,6 +63,7 @@ USERS: list[tuple[Role, str, str]] = [
     (Role.FINANCE, "杨会计", "finance"),
     (Role.FINANCE_MANAGER, "朱财务经理", "finance"),
     (Role.GENERAL_MANAGER, "秦总经理", "gm_office"),
+    (Role.GROUP_GENERAL_MANAGER, "尤集团总裁", "gm_office"),
 ]
 
 PRODUCTS = [

@@ -14,6 +14,7 @@ class Role(StrEnum):
     PRODUCTION = "production"
     PRODUCTION_MANAGER = "production_manager"
     TECHNICAL = "technical"  # 技术/设计
+    TECHNICAL_MANAGER = "technical_manager"  # 技术主管: signs quotes, design findings
     MATERIALS_CONTROL = "materials_control"  # 物控
     PROCUREMENT = "procurement"
     PROCUREMENT_MANAGER = "procurement_manager"
@@ -25,6 +26,7 @@ class Role(StrEnum):
     FINANCE = "finance"
     FINANCE_MANAGER = "finance_manager"
     GENERAL_MANAGER = "general_manager"  # 总经理
+    GROUP_GENERAL_MANAGER = "group_general_manager"  # 集团总经理: outsourcing (E9)
 
 
 ALL_ROLES = frozenset(Role)
