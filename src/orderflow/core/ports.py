@@ -1,8 +1,9 @@
 """Ports: what one area asks of another, without importing it.
 
 Planning needs open supply (purchases on order, transfers under way, customer-supplied
-materials promised) and must be able to ask for purchases and transfers; every area must
-be able to raise an exception slip (异常单). The areas that can answer (procurement,
+materials promised) and must be able to ask for purchases and transfers; review and change
+handling ask planning for a promise date; every area must be able to raise an exception
+slip (异常单). The areas that can answer (procurement,
 inventory, quality) register their function here when their package is imported; the
 asking area calls the port. This keeps the planning algorithms free of procurement's
 tables, and lets each side be tested with a fake (``use(...)`` in tests).
@@ -88,6 +89,33 @@ class ExceptionReport:
     sales_order_id: int | None = None
 
 
+@dataclass(frozen=True)
+class PromiseLine:
+    product_id: int
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class PromiseQuery:
+    """ "By when can we ship this?" for a new or changed order (ATP / CTP)."""
+
+    company_id: int
+    lines: tuple[PromiseLine, ...]
+    requested_date: date | None = None
+    priority: str = "normal"
+    #: A changed order: leave its own current plan out of the load.
+    sales_order_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PromiseAnswer:
+    earliest_date: date
+    #: Why not earlier, for people: the material or work centre that limits it.
+    limited_by: str
+    #: Whether the requested date (if any) can be met.
+    feasible: bool
+
+
 class Port(Generic[F]):
     """One function slot, filled by the area that provides it."""
 
@@ -164,3 +192,6 @@ request_transfers: Port[Callable[[Session, Runtime, list[TransferNeed], Actor], 
 raise_exception: Port[Callable[[Session, Runtime, ExceptionReport, Actor], str]] = Port(
     "raise_exception"
 )
+
+#: ``promise_date(session, rt, query: PromiseQuery) -> PromiseAnswer``
+promise_date: Port[Callable[[Session, Runtime, PromiseQuery], PromiseAnswer]] = Port("promise_date")
