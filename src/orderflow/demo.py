@@ -14,7 +14,8 @@ from orderflow.auth.roles import Role
 from orderflow.auth.service import new_user, principal_of
 from orderflow.catalog.models import PriceListEntry, Product, ProductKind
 from orderflow.core.sweeper import sweep
-from orderflow.inventory.models import StockLevel, StockMove, Warehouse
+from orderflow.inventory import ledger
+from orderflow.inventory.models import Warehouse
 from orderflow.migrate import upgrade
 from orderflow.models import metadata
 from orderflow.org.models import Company, Department
@@ -314,34 +315,17 @@ def load_demo(rt: Runtime, *, password: str) -> DemoSummary:
         s.add_all([main, second, south])
         s.flush()
         for code, (first, other) in STOCK.items():
-            for wh, qty in ((main, first), (second, other)):
+            for wh, qty in ((main, first), (second, other), (south, first // 2)):
                 if qty:
-                    s.add(
-                        StockLevel(
-                            warehouse_id=wh.id,
-                            product_id=products[code].id,
-                            on_hand=D(qty),
-                            reserved=D(0),
-                        )
+                    ledger.receive(
+                        s,
+                        warehouse_id=wh.id,
+                        product_id=products[code].id,
+                        quantity=D(qty),
+                        reason="opening_balance",
+                        reference="DEMO",
+                        at=now,
                     )
-                    s.add(
-                        StockMove(
-                            warehouse_id=wh.id,
-                            product_id=products[code].id,
-                            quantity=D(qty),
-                            reason="opening_balance",
-                            reference="DEMO",
-                            at=now,
-                        )
-                    )
-            s.add(
-                StockLevel(
-                    warehouse_id=south.id,
-                    product_id=products[code].id,
-                    on_hand=D(first // 2),
-                    reserved=D(0),
-                )
-            )
         for (
             code,
             name,

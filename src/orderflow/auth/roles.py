@@ -44,6 +44,40 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.read": frozenset({Role.ADMIN, Role.GENERAL_MANAGER}),
     "users.write": frozenset({Role.ADMIN}),
     "notifications.read_all": frozenset({Role.ADMIN, Role.ORDER_MANAGER, Role.GENERAL_MANAGER}),
+    # Procurement, inventory, quality, exception slips (issue 5).
+    "suppliers.read": ALL_ROLES - {Role.SALES, Role.AFTER_SALES},
+    "suppliers.write": frozenset({Role.PROCUREMENT, Role.PROCUREMENT_MANAGER, Role.ADMIN}),
+    "purchasing.read": ALL_ROLES - {Role.SALES, Role.AFTER_SALES},
+    "requisitions.create": frozenset(
+        {
+            Role.PLANNER,
+            Role.MATERIALS_CONTROL,
+            Role.PROCUREMENT,
+            Role.PROCUREMENT_MANAGER,
+            Role.ADMIN,
+        }
+    ),
+    "purchase_orders.create": frozenset({Role.PROCUREMENT, Role.PROCUREMENT_MANAGER, Role.ADMIN}),
+    "transfers.read": ALL_ROLES - {Role.SALES, Role.AFTER_SALES},
+    "transfers.create": frozenset(
+        {
+            Role.PLANNER,
+            Role.MATERIALS_CONTROL,
+            Role.PROCUREMENT,
+            Role.PROCUREMENT_MANAGER,
+            Role.WAREHOUSE,
+            Role.ADMIN,
+        }
+    ),
+    "customer_supplied.create": frozenset(
+        {Role.SALES_CLERK, Role.ORDER_MANAGER, Role.PLANNER, Role.WAREHOUSE, Role.ADMIN}
+    ),
+    "stock_counts.create": frozenset({Role.WAREHOUSE, Role.ADMIN}),
+    "locations.write": frozenset({Role.WAREHOUSE, Role.ADMIN}),
+    "inspections.read": ALL_ROLES - {Role.SALES},
+    "inspections.create": frozenset({Role.QUALITY, Role.QUALITY_MANAGER, Role.ADMIN}),
+    "exceptions.read": ALL_ROLES,
+    "exceptions.raise": ALL_ROLES,
 }
 
 #: Roles that see every order of their company; a salesperson sees the orders they own.

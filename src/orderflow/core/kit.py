@@ -13,11 +13,11 @@ commit); ``run_step``, ``get_document`` and ``document_events`` open their own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from orderflow.api.schemas import EventRead
@@ -29,6 +29,7 @@ from orderflow.core.numbering import next_number
 from orderflow.core.workflow import (
     Effect,
     Lifecycle,
+    StepContext,
     StepResult,
     apply_transition,
     record_fact,
@@ -56,6 +57,10 @@ class DocumentKind(Generic[D]):
     scope: Callable[[Principal], ColumnElement[bool]] | None = None
     #: Loader options for ``load`` (``selectinload(Model.lines)``…).
     load_options: tuple[Any, ...] = ()
+    #: A second company column whose company sees the document too: a transfer between
+    #: the group's companies (调拨) belongs to the receiving company and is shipped by the
+    #: supplying one.
+    shared_with: Any = None
 
     @property
     def document_type(self) -> str:
@@ -64,6 +69,8 @@ class DocumentKind(Generic[D]):
     def visible(self, principal: Principal) -> ColumnElement[bool]:
         """Documents this caller may see: their company's, narrowed by ``scope``."""
         clause: ColumnElement[bool] = self.model.company_id == principal.company_id
+        if self.shared_with is not None:
+            clause = or_(clause, self.shared_with == principal.company_id)
         if self.scope is not None:
             clause = and_(clause, self.scope(principal))
         return clause
@@ -91,8 +98,10 @@ class DocumentKind(Generic[D]):
         *,
         actor: Actor,
         payload: dict[str, Any] | None = None,
+        signals: Collection[str] = (),
     ) -> StepResult:
-        """Save a new document: its number (if it has none yet), first event and tasks."""
+        """Save a new document: its number (if it has none yet), first event and tasks
+        (``signals``: facts known at creation that task rules may open on)."""
         now = rt.now()
         if not doc.number:
             doc.number = next_number(
@@ -102,7 +111,14 @@ class DocumentKind(Generic[D]):
                 year=now.astimezone(rt.policy.zone).year,
             )
         return start_document(
-            session, self.lifecycle, doc, actor=actor, now=now, policy=rt.policy, payload=payload
+            session,
+            self.lifecycle,
+            doc,
+            actor=actor,
+            now=now,
+            policy=rt.policy,
+            payload=payload,
+            signals=signals,
         )
 
     def step(
@@ -129,6 +145,32 @@ class DocumentKind(Generic[D]):
             policy=rt.policy,
             expected_version=expected_version,
             effect=self.effects.get(name),
+            runtime=rt,
+        )
+
+    def step_in(
+        self,
+        ctx: StepContext,
+        doc: D,
+        name: str,
+        *,
+        fields: Mapping[str, Any] | None = None,
+    ) -> StepResult:
+        """Apply a step to another document from inside an effect: the same person, the
+        same transaction (an inspection's result moves its purchase order on). Their roles
+        must allow the step, as if they had taken it on that document's page."""
+        return apply_transition(
+            ctx.session,
+            self.lifecycle,
+            doc,
+            name,
+            actor=ctx.actor,
+            roles=ctx.roles,
+            fields=fields,
+            now=ctx.now,
+            policy=ctx.policy,
+            effect=self.effects.get(name),
+            runtime=ctx.runtime,
         )
 
     def fact(

@@ -103,6 +103,9 @@ class StepContext:
     payload: dict[str, Any] = field(default_factory=dict)
     #: Set by the effect of a DERIVED step.
     next_state: str | None = None
+    #: The caller's runtime, for effects that ask another area through a port (which
+    #: takes one); None when the step is applied without one.
+    runtime: Any = None
 
 
 Effect = Callable[[StepContext], None]
@@ -180,6 +183,7 @@ def apply_transition(
     expected_version: int | None = None,
     effect: Effect | None = None,
     reason: str | None = None,
+    runtime: Any = None,
 ) -> StepResult:
     """Apply step ``name`` to ``doc`` within the caller's transaction, or raise and change nothing.
 
@@ -196,7 +200,7 @@ def apply_transition(
         tr.guard(doc, parsed)
 
     head = _claim(session, doc, now)
-    ctx = StepContext(session, doc, actor, frozenset(roles), parsed, now, policy)
+    ctx = StepContext(session, doc, actor, frozenset(roles), parsed, now, policy, runtime=runtime)
     if effect is not None:
         effect(ctx)
     before = doc.state
@@ -246,8 +250,12 @@ def start_document(
     now: datetime,
     policy: Policy,
     payload: dict[str, Any] | None = None,
+    signals: Collection[str] = (),
 ) -> StepResult:
-    """Record a new document's creation: its first event and the tasks creation opens."""
+    """Record a new document's creation: its first event and the tasks creation opens.
+
+    ``signals`` adds facts known at creation for the task rules to match (an exception
+    slip's kind and routes: "kind:supplier_late", "route:purchased_material")."""
     doc.state = doc.state or lc.initial
     doc.version, doc.event_seq, doc.event_hash = 1, 0, ""
     doc.created_at = doc.updated_at = now
@@ -268,7 +276,7 @@ def start_document(
         session,
         policy=policy,
         doc=doc,
-        signals={CREATE, f"state:{doc.state}"},
+        signals={CREATE, f"state:{doc.state}", *signals},
         now=now,
         actor_id=actor.id,
         assignee_for=lc.assignee_for,
