@@ -28,6 +28,7 @@ from orderflow.exception_slips.flow import CANCELLED as SLIP_CANCELLED
 from orderflow.exception_slips.flow import CLOSED as SLIP_CLOSED
 from orderflow.exception_slips.models import ExceptionSlip
 from orderflow.exception_slips.service import raise_slip
+from orderflow.i18n import t
 from orderflow.inventory import ledger
 from orderflow.inventory.group import group_free
 from orderflow.org.models import Company
@@ -401,8 +402,13 @@ def confirm_date(ctx: StepContext) -> None:
             ctx,
             po,
             fields.promised_date,
-            f"confirms {fields.promised_date.isoformat()}, planned {po.due_date.isoformat()}"
-            + (f" ({fields.note})" if fields.note else ""),
+            t(
+                "exc.text.supplier_confirms_late",
+                "zh-CN",
+                promised=fields.promised_date.isoformat(),
+                planned=po.due_date.isoformat(),
+            )
+            + (f"（{fields.note}）" if fields.note else ""),
         )
 
 

@@ -25,6 +25,7 @@ from orderflow.core.sweeper import OVERDUE_ACTIONS
 from orderflow.core.tasks import DONE, Task
 from orderflow.core.workflow import record_fact
 from orderflow.exception_slips.service import raise_slip
+from orderflow.i18n import t
 from orderflow.policy.loader import Policy
 from orderflow.procurement.effects import late_report
 from orderflow.procurement.flow import CONFIRMED, ORDERED, PLACED, PR_OPEN, UNPLACED
@@ -122,7 +123,7 @@ def supplier_not_confirmed(session: Session, policy: Policy, task: Task, now: da
         session,
         policy=policy,
         now=now,
-        report=late_report(po, "not confirmed two working days before the planned date"),
+        report=late_report(po, t("exc.text.supplier_unconfirmed", "zh-CN")),
         actor=SYSTEM,
     )
     po.exception_number = slip.number

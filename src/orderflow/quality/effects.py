@@ -125,8 +125,10 @@ def _raise(
     ctx: StepContext, insp: Inspection, because: tuple[str, ...], findings: list[Finding]
 ) -> None:
     """J2/J3: one exception slip per inspection with findings, routed as the rules say."""
-    described = "; ".join(
-        f"{f.defect} × {f.quantity}" + (f" ({f.note})" if f.note else "") for f in findings
+    described = "；".join(
+        f"{t(f'qi.defect.{f.defect}', 'zh-CN')} × {f.quantity}"
+        + (f"（{f.note}）" if f.note else "")
+        for f in findings
     )
     slip = raise_slip(
         ctx.session,

@@ -22,6 +22,7 @@ from orderflow.exception_slips.flow import CANCELLED as SLIP_CANCELLED
 from orderflow.exception_slips.flow import CLOSED as SLIP_CLOSED
 from orderflow.exception_slips.models import ExceptionSlip
 from orderflow.exception_slips.service import raise_slip
+from orderflow.i18n import t
 from orderflow.inventory import ledger
 from orderflow.inventory.models import Location
 from orderflow.warehouse.flow import (
@@ -243,7 +244,13 @@ def sign_in(ctx: StepContext) -> None:
                 notice,
                 "customer_supplied_shortage",
                 "; ".join(
-                    f"#{no} {by_no[no].product.code} short by {_q(missing)}"
+                    t(
+                        "exc.text.customer_short",
+                        "zh-CN",
+                        line=no,
+                        product=by_no[no].product.code,
+                        missing=_q(missing),
+                    )
                     for no, missing in short
                 ),
             ),

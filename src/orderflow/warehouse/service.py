@@ -23,6 +23,7 @@ from orderflow.core.sweeper import OVERDUE_ACTIONS
 from orderflow.core.tasks import Task
 from orderflow.core.workflow import record_fact
 from orderflow.exception_slips.service import raise_slip
+from orderflow.i18n import t
 from orderflow.inventory import ledger
 from orderflow.inventory.group import counterpart, sister_companies
 from orderflow.inventory.models import LocationKind, LocationStock, StockLevel, Warehouse
@@ -396,7 +397,7 @@ def customer_not_arrived(session: Session, policy: Policy, task: Task, now: date
         policy=policy,
         now=now,
         report=effects.customer_supplied_report(
-            notice, "customer_supplied_late", "not arrived by the promised date"
+            notice, "customer_supplied_late", t("exc.text.customer_not_arrived", "zh-CN")
         ),
         actor=SYSTEM,
     )
