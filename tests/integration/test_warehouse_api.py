@@ -323,6 +323,12 @@ def test_a_count_posts_its_differences_with_reasons(rt: Runtime, world: World, a
     ]
     assert sorted((m["product_code"], m["quantity"]) for m in moves) == [("P1", "-2"), ("P2", "3")]
     assert ok(api.as_("admin", "GET", "/api/v1/stock/ledger-check"))["ok"]
+    from orderflow.sales.service import create_order
+    from tests.factories import order_data
+
+    order = create_order(rt, world["sales_clerk"], order_data(rt, world, confirm=True))
+    held = ok(api.as_("warehouse", "GET", "/api/v1/stock/reservations?product_code=P1"))["items"]
+    assert [(r["order_number"], r["quantity"]) for r in held] == [(order.number, "2")]
 
 
 def test_the_ports_answer_through_the_port(rt: Runtime, world: World, api: Api) -> None:

@@ -15,6 +15,7 @@ from orderflow.inventory.schemas import (
     LocationStockRead,
     MoveRead,
     Relocation,
+    ReservationRead,
     StockAdjustment,
     StockRead,
     WarehouseCreate,
@@ -115,3 +116,11 @@ def list_moves(
 def ledger_check(rt: RuntimeDep, me: PrincipalDep) -> LedgerCheck:
     """Every balance against the sum of its moves (administrators)."""
     return locations.check_ledger(rt, me)
+
+
+@router.get("/stock/reservations", response_model=Page[ReservationRead])
+def list_reservations(
+    rt: RuntimeDep, me: PrincipalDep, product_code: str | None = None
+) -> Page[ReservationRead]:
+    """What confirmed orders hold, per order line and warehouse."""
+    return Page(items=locations.list_reservations(rt, me, product_code=product_code), next=None)

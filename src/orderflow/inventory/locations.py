@@ -12,7 +12,7 @@ from orderflow.catalog.models import Product
 from orderflow.core.access import require
 from orderflow.core.errors import Conflict, FieldError, FieldErrors, NotFound, ValidationFailed
 from orderflow.inventory import ledger
-from orderflow.inventory.models import Location, LocationStock, StockMove, Warehouse
+from orderflow.inventory.models import Location, LocationStock, Reservation, StockMove, Warehouse
 from orderflow.inventory.schemas import (
     LedgerCheck,
     LocationCreate,
@@ -20,6 +20,7 @@ from orderflow.inventory.schemas import (
     LocationStockRead,
     MoveRead,
     Relocation,
+    ReservationRead,
 )
 from orderflow.runtime import Principal, Runtime
 
@@ -196,3 +197,36 @@ def check_ledger(rt: Runtime, principal: Principal) -> LedgerCheck:
     with rt.db.reading() as s:
         problems = ledger.check(s)
     return LedgerCheck(ok=not problems, problems=problems)
+
+
+def list_reservations(
+    rt: Runtime, principal: Principal, *, product_code: str | None = None, limit: int = 200
+) -> list[ReservationRead]:
+    """What orders hold, per line and warehouse, newest first."""
+    from orderflow.sales.models import SalesOrder, SalesOrderLine
+
+    require(principal, "warehouses.read")
+    query = (
+        select(Reservation, SalesOrder.number, SalesOrderLine.line_no, Warehouse.code, Product.code)
+        .join(SalesOrderLine, SalesOrderLine.id == Reservation.order_line_id)
+        .join(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
+        .join(Warehouse, Warehouse.id == Reservation.warehouse_id)
+        .join(Product, Product.id == Reservation.product_id)
+        .where(Warehouse.company_id == principal.company_id)
+        .order_by(Reservation.id.desc())
+        .limit(max(1, min(limit, 500)))
+    )
+    if product_code:
+        query = query.where(Product.code == product_code)
+    with rt.db.reading() as s:
+        return [
+            ReservationRead(
+                order_number=number,
+                line_no=line_no,
+                warehouse_code=warehouse,
+                product_code=product,
+                quantity=_q(res.quantity),
+                created_at=res.created_at,
+            )
+            for res, number, line_no, warehouse, product in s.execute(query)
+        ]

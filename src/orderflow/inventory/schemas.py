@@ -101,3 +101,14 @@ class MoveRead(BaseModel):
 class LedgerCheck(BaseModel):
     ok: bool
     problems: list[str]
+
+
+class ReservationRead(BaseModel):
+    """Stock held for an order line in a warehouse (taken at confirmation, I1)."""
+
+    order_number: str
+    line_no: int
+    warehouse_code: str
+    product_code: str
+    quantity: str
+    created_at: datetime
