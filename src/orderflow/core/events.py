@@ -12,9 +12,21 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, insert, select, update
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -97,6 +109,26 @@ class Actor:
 SYSTEM = Actor(None, "system")
 
 
+_EVENT_COLUMNS = [c.key for c in Event.__table__.columns if c.key != "id"]
+_INSERT_EVENT = insert(Event.__table__)
+
+
+@cache
+def _head_statements(table: Table) -> tuple[Any, Any]:
+    """Read the chain head under a row lock; move it. Built once per document table."""
+    read = (
+        select(table.c.event_seq, table.c.event_hash)
+        .where(table.c.id == bindparam("doc_id"))
+        .with_for_update()
+    )
+    move = (
+        update(table)
+        .where(table.c.id == bindparam("doc_id"))
+        .values(event_seq=bindparam("seq"), event_hash=bindparam("digest"))
+    )
+    return read, move
+
+
 def record_event(
     session: Session,
     doc: DocumentMixin,
@@ -119,11 +151,7 @@ def record_event(
     """
     table = type(doc).__table__  # type: ignore[attr-defined]
     if head is None:
-        row = session.execute(
-            select(table.c.event_seq, table.c.event_hash)
-            .where(table.c.id == doc.id)
-            .with_for_update()
-        ).one()
+        row = session.execute(_head_statements(table)[0], {"doc_id": doc.id}).one()
         head = (row.event_seq, row.event_hash)
     seq, prev = head[0] + 1, head[1]
     # Stored exactly as hashed: UTC time, JSON-native payload (Decimals become strings).
@@ -157,12 +185,9 @@ def record_event(
         prev_hash=prev,
         hash=digest,
     )
-    # Core statements: an append must not pay for an ORM flush on every step.
-    columns = {c.key: getattr(event, c.key) for c in Event.__table__.columns if c.key != "id"}
-    session.execute(insert(Event.__table__).values(**columns))
-    session.execute(
-        update(table).where(table.c.id == doc.id).values(event_seq=seq, event_hash=digest)
-    )
+    # Core statements, built once: an append must not pay for an ORM flush on every step.
+    session.execute(_INSERT_EVENT, {c: getattr(event, c) for c in _EVENT_COLUMNS})
+    session.execute(_head_statements(table)[1], {"doc_id": doc.id, "seq": seq, "digest": digest})
     # Keep the loaded object in step without marking it dirty (no extra UPDATE at flush).
     set_committed_value(doc, "event_seq", seq)
     set_committed_value(doc, "event_hash", digest)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, insert, update
+from sqlalchemy import ForeignKey, Integer, String, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -18,6 +18,19 @@ class Counter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+_counters = Counter.__table__
+_BUMP = (
+    update(_counters)
+    .where(
+        _counters.c.company_id == bindparam("k_company"),
+        _counters.c.prefix == bindparam("k_prefix"),
+        _counters.c.year == bindparam("k_year"),
+    )
+    .values(last=_counters.c.last + 1)
+    .returning(_counters.c.last)
+)
+
+
 def next_number(session: Session, *, company_id: int, prefix: str, year: int) -> str:
     """Take the next number in the caller's transaction.
 
@@ -25,21 +38,17 @@ def next_number(session: Session, *, company_id: int, prefix: str, year: int) ->
     can (just before committing) to keep concurrent creates from queueing on it. A rolled
     back transaction gives its number back: there are no gaps from failed requests.
     """
-    table = Counter.__table__
-    bump = (
-        update(table)
-        .where(table.c.company_id == company_id, table.c.prefix == prefix, table.c.year == year)
-        .values(last=table.c.last + 1)
-        .returning(table.c.last)
-    )
-    value = session.execute(bump).scalar()
+    key = {"k_company": company_id, "k_prefix": prefix, "k_year": year}
+    value = session.execute(_BUMP, key).scalar()
     if value is None:
         try:
             with session.begin_nested():
                 session.execute(
-                    insert(table).values(company_id=company_id, prefix=prefix, year=year, last=0)
+                    insert(_counters).values(
+                        company_id=company_id, prefix=prefix, year=year, last=0
+                    )
                 )
         except IntegrityError:
             pass  # another transaction made the row first; the bump below queues behind it
-        value = session.execute(bump).scalar_one()
+        value = session.execute(_BUMP, key).scalar_one()
     return f"{prefix}-{year}-{value:06d}"

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    bindparam,
     insert,
     or_,
     select,
@@ -108,6 +109,27 @@ class TaskChanges:
     closed: list[str]
 
 
+_tasks = Task.__table__
+_this_document = and_(
+    _tasks.c.document_type == bindparam("doc_type"),
+    _tasks.c.document_id == bindparam("doc_id"),
+    _tasks.c.state == OPEN,
+)
+# Built once: this runs on every step of every document.
+_CLOSE_TASKS = (
+    update(_tasks)
+    .where(_this_document, _tasks.c.kind.in_(bindparam("kinds", expanding=True)))
+    .values(
+        state=DONE,
+        closed_at=bindparam("now"),
+        closed_by_id=bindparam("actor_id"),
+        next_check_at=None,
+    )
+)
+_OPEN_KINDS = select(_tasks.c.kind).where(_this_document)
+_INSERT_TASKS = insert(_tasks)
+
+
 def apply_task_rules(
     session: Session,
     *,
@@ -128,21 +150,12 @@ def apply_task_rules(
     rules = policy.rules_for(doc.document_type)
     to_close = [r.kind for r in rules if signals & set(r.close_on)]
     to_open = [r for r in rules if signals & set(r.open_on)]
-    table = Task.__table__
-    mine = and_(
-        table.c.document_type == doc.document_type,
-        table.c.document_id == doc.id,
-        table.c.state == OPEN,
-    )
+    mine = {"doc_type": doc.document_type, "doc_id": doc.id}
     if to_close and not new_document:
-        session.execute(
-            update(table)
-            .where(mine, table.c.kind.in_(to_close))
-            .values(state=DONE, closed_at=now, closed_by_id=actor_id, next_check_at=None)
-        )
+        session.execute(_CLOSE_TASKS, {**mine, "kinds": to_close, "now": now, "actor_id": actor_id})
     if not to_open:
         return TaskChanges([], to_close)
-    still_open = set() if new_document else set(session.scalars(select(table.c.kind).where(mine)))
+    still_open = set() if new_document else set(session.scalars(_OPEN_KINDS, mine))
     rows = []
     for rule in to_open:
         if rule.kind in still_open:
@@ -170,5 +183,5 @@ def apply_task_rules(
             }
         )
     if rows:
-        session.execute(insert(table), rows)
+        session.execute(_INSERT_TASKS, rows)
     return TaskChanges([r["kind"] for r in rows], to_close)

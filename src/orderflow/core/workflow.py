@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -148,16 +149,25 @@ def check_transition(
     return tr
 
 
+@cache
+def _claim_statement(table: Table) -> Any:
+    # Built once per document table: building a statement costs more than running it.
+    return (
+        update(table)
+        .where(table.c.id == bindparam("doc_id"), table.c.version == bindparam("seen"))
+        .values(version=bindparam("next_version"), updated_at=bindparam("now"))
+        .returning(table.c.event_seq, table.c.event_hash)
+    )
+
+
 def _claim(session: Session, doc: DocumentMixin, now: datetime) -> tuple[int, str]:
     """Claim the document's next version, or raise: of two concurrent writers exactly one
     passes this conditional update; the other fails before doing any work. The same
     statement hands back the event chain head, current under the row lock it took."""
     table = type(doc).__table__  # type: ignore[attr-defined]
     claimed = session.execute(
-        update(table)
-        .where(table.c.id == doc.id, table.c.version == doc.version)
-        .values(version=doc.version + 1, updated_at=now)
-        .returning(table.c.event_seq, table.c.event_hash)
+        _claim_statement(table),
+        {"doc_id": doc.id, "seen": doc.version, "next_version": doc.version + 1, "now": now},
     ).one_or_none()
     if claimed is None:
         raise VersionMismatch(f"{doc.number} was changed by someone else; reload and retry")

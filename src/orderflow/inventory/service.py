@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from orderflow.inventory.models import Reservation, StockLevel, StockMove, Warehouse
@@ -41,13 +41,35 @@ class Shortage:
 _stock = StockLevel.__table__
 
 
-def _try_reserve(session: Session, level_id: int, qty: Decimal) -> bool:
-    result = session.execute(
-        update(_stock)
-        .where(_stock.c.id == level_id, _stock.c.on_hand - _stock.c.reserved >= qty)
-        .values(reserved=_stock.c.reserved + qty)
+# Built once: these run for every line of every confirmation.
+_RESERVE = (
+    update(_stock)
+    .where(
+        _stock.c.id == bindparam("level_id"),
+        _stock.c.on_hand - _stock.c.reserved >= bindparam("qty"),
     )
-    return result.rowcount == 1
+    .values(reserved=_stock.c.reserved + bindparam("qty"))
+)
+_FREE = select(_stock.c.on_hand - _stock.c.reserved).where(_stock.c.id == bindparam("level_id"))
+_CANDIDATES = (
+    select(
+        _stock.c.id,
+        _stock.c.product_id,
+        _stock.c.warehouse_id,
+        (_stock.c.on_hand - _stock.c.reserved).label("free"),
+    )
+    .join(Warehouse, Warehouse.id == _stock.c.warehouse_id)
+    .where(
+        _stock.c.product_id.in_(bindparam("product_ids", expanding=True)),
+        Warehouse.company_id == bindparam("company_id"),
+    )
+    .order_by((_stock.c.on_hand - _stock.c.reserved).desc(), _stock.c.id)
+)
+_INSERT_RESERVATIONS = insert(Reservation.__table__)
+
+
+def _try_reserve(session: Session, level_id: int, qty: Decimal) -> bool:
+    return session.execute(_RESERVE, {"level_id": level_id, "qty": qty}).rowcount == 1
 
 
 def _reserve_from(session: Session, level_id: int, take: Decimal) -> Decimal:
@@ -61,9 +83,7 @@ def _reserve_from(session: Session, level_id: int, take: Decimal) -> Decimal:
             return Decimal(0)
         if _try_reserve(session, level_id, take):
             return take
-        free = session.execute(
-            select(_stock.c.on_hand - _stock.c.reserved).where(_stock.c.id == level_id)
-        ).scalar_one()
+        free = session.execute(_FREE, {"level_id": level_id}).scalar_one()
         take = min(take, Decimal(free))
     return Decimal(0)
 
@@ -81,18 +101,8 @@ def reserve(
     # One read of every candidate stock row (fullest first); the conditional updates decide.
     by_product: dict[int, list[Any]] = {}
     for row in session.execute(
-        select(
-            _stock.c.id,
-            _stock.c.product_id,
-            _stock.c.warehouse_id,
-            (_stock.c.on_hand - _stock.c.reserved).label("free"),
-        )
-        .join(Warehouse, Warehouse.id == _stock.c.warehouse_id)
-        .where(
-            _stock.c.product_id.in_({w.product_id for w in wants}),
-            Warehouse.company_id == company_id,
-        )
-        .order_by((_stock.c.on_hand - _stock.c.reserved).desc(), _stock.c.id)
+        _CANDIDATES,
+        {"product_ids": sorted({w.product_id for w in wants}), "company_id": company_id},
     ):
         by_product.setdefault(row.product_id, []).append(row)
     reserved: dict[int, Decimal] = {}
@@ -122,7 +132,7 @@ def reserve(
             shortages.append(Shortage(want.line_id, want.product_id, want.quantity, got))
     if rows:
         # Core insert: no ORM flush on the hot path of every confirmation.
-        session.execute(insert(Reservation.__table__), rows)
+        session.execute(_INSERT_RESERVATIONS, rows)
     return reserved, shortages
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -213,25 +213,44 @@ def _new_order(
     return order
 
 
+# Built once: the lookups of every order entry.
+_CUSTOMER = (
+    select(Customer)
+    .where(Customer.company_id == bindparam("company_id"))
+    # One round trip: customers have a handful of contacts and addresses at most.
+    .options(joinedload(Customer.contacts), joinedload(Customer.addresses))
+)
+_CUSTOMER_BY_ID = _CUSTOMER.where(Customer.id == bindparam("key"))
+_CUSTOMER_BY_CODE = _CUSTOMER.where(Customer.code == bindparam("key"))
+_PRODUCTS = (
+    select(Product)
+    .where(
+        Product.company_id == bindparam("company_id"),
+        or_(
+            Product.id.in_(bindparam("ids", expanding=True)),
+            Product.code.in_(bindparam("codes", expanding=True)),
+        ),
+    )
+    .options(joinedload(Product.prices))
+)
+#: What the customer owes on open orders: the credit already in use (B3).
+_EXPOSURE = select(
+    func.coalesce(func.sum(SalesOrder.total_amount - SalesOrder.paid_amount), 0)
+).where(SalesOrder.customer_id == bindparam("customer_id"), SalesOrder.state.in_(OPEN_STATES))
+
+
 def _customer(
     session: Session, principal: Principal, data: OrderCreate, problems: FieldErrors
 ) -> Customer | None:
-    query = (
-        select(Customer)
-        .where(Customer.company_id == principal.company_id)
-        # One round trip: customers have a handful of contacts and addresses at most.
-        .options(joinedload(Customer.contacts), joinedload(Customer.addresses))
-    )
     if data.customer_id is not None:
-        customer = (
-            session.scalars(query.where(Customer.id == data.customer_id)).unique().one_or_none()
-        )
-        name = "customer_id"
+        by, value, name = _CUSTOMER_BY_ID, data.customer_id, "customer_id"
     else:
-        customer = (
-            session.scalars(query.where(Customer.code == data.customer_code)).unique().one_or_none()
-        )
-        name = "customer_code"
+        by, value, name = _CUSTOMER_BY_CODE, data.customer_code, "customer_code"
+    customer = (
+        session.scalars(by, {"company_id": principal.company_id, "key": value})
+        .unique()
+        .one_or_none()
+    )
     if customer is None:
         problems.add(name, "No such customer", "unknown_customer")
     elif not customer.active:
@@ -247,12 +266,8 @@ def _products(
     codes = {line.product_code for line in data.lines if line.product_id is None}
     found = (
         session.scalars(
-            select(Product)
-            .where(
-                Product.company_id == principal.company_id,
-                or_(Product.id.in_(ids), Product.code.in_(codes)),
-            )
-            .options(joinedload(Product.prices))
+            _PRODUCTS,
+            {"company_id": principal.company_id, "ids": sorted(ids), "codes": sorted(codes)},
         )
         .unique()
         .all()
@@ -312,11 +327,7 @@ def _address(customer: Customer, data: OrderCreate, problems: FieldErrors) -> st
 def _check_credit(
     session: Session, rt: Runtime, customer: Customer, total: Decimal, problems: FieldErrors
 ) -> None:
-    exposure = session.scalar(
-        select(func.coalesce(func.sum(SalesOrder.total_amount - SalesOrder.paid_amount), 0)).where(
-            SalesOrder.customer_id == customer.id, SalesOrder.state.in_(OPEN_STATES)
-        )
-    ) or Decimal(0)
+    exposure = session.scalar(_EXPOSURE, {"customer_id": customer.id}) or Decimal(0)
     left = credit_available(
         customer.credit_limit,
         Decimal(exposure),
