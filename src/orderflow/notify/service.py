@@ -14,7 +14,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from orderflow.config import Settings
@@ -28,6 +28,26 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
+_INSERT_NOTE = insert(Notification.__table__)
+
+
+def _queue(session: Session, **row: Any) -> None:
+    # A Core insert built once: every confirmation, shipment and escalation queues one.
+    session.execute(_INSERT_NOTE, {**_BLANK, **row, "state": PENDING, "attempts": 0})
+
+
+_BLANK = {
+    "recipient_user_id": None,
+    "recipient_role": None,
+    "recipient_email": None,
+    "document_type": None,
+    "document_id": None,
+    "document_number": None,
+    "last_error": None,
+    "sent_at": None,
+}
+
+
 def queue_email(
     session: Session,
     *,
@@ -37,9 +57,10 @@ def queue_email(
     locale: str,
     at: datetime,
     **params: Any,
-) -> Notification:
+) -> None:
     """A templated e-mail to a customer: ``mail.<kind>.subject`` / ``.body`` in their locale."""
-    note = Notification(
+    _queue(
+        session,
         company_id=doc.company_id,
         kind=kind,
         channel=EMAIL,
@@ -50,12 +71,8 @@ def queue_email(
         document_type=doc.document_type,
         document_id=doc.id,
         document_number=doc.number,
-        state=PENDING,
-        attempts=0,
         created_at=at,
     )
-    session.add(note)
-    return note
 
 
 def queue_staff(
@@ -69,8 +86,10 @@ def queue_staff(
     body: str,
     at: datetime,
     doc: DocumentMixin | None = None,
-) -> Notification:
-    note = Notification(
+) -> None:
+    """An in-app message to a role or a person (urging notices, escalations)."""
+    _queue(
+        session,
         company_id=company_id,
         kind=kind,
         channel=IN_APP,
@@ -82,12 +101,8 @@ def queue_staff(
         document_type=doc.document_type if doc else None,
         document_id=doc.id if doc else None,
         document_number=doc.number if doc else None,
-        state=PENDING,
-        attempts=0,
         created_at=at,
     )
-    session.add(note)
-    return note
 
 
 @dataclass(frozen=True)
