@@ -26,8 +26,10 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from orderflow.core.clock import as_utc
+from orderflow.core.errors import VersionMismatch
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -169,13 +171,22 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One use case, one commit: everything inside is written together or not at all."""
-        if self._write_lock is None:
-            with self.sessions() as session, session.begin():
+        """One use case, one commit: everything inside is written together or not at all.
+
+        A document changed by someone else since it was loaded (its versioned UPDATE found
+        no row) rolls the whole use case back as VersionMismatch.
+        """
+        try:
+            if self._write_lock is None:
+                with self.sessions() as session, session.begin():
+                    yield session
+                return
+            with self._write_lock, self.sessions() as session, session.begin():
                 yield session
-            return
-        with self._write_lock, self.sessions() as session, session.begin():
-            yield session
+        except StaleDataError as exc:
+            raise VersionMismatch(
+                "The document was changed by someone else; reload and retry"
+            ) from exc
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

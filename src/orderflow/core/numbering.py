@@ -39,7 +39,7 @@ def next_number(session: Session, *, company_id: int, prefix: str, year: int) ->
     back transaction gives its number back: there are no gaps from failed requests.
     """
     key = {"k_company": company_id, "k_prefix": prefix, "k_year": year}
-    value = session.execute(_BUMP, key).scalar()
+    value = session.connection().execute(_BUMP, key).scalar()
     if value is None:
         try:
             with session.begin_nested():
@@ -50,5 +50,5 @@ def next_number(session: Session, *, company_id: int, prefix: str, year: int) ->
                 )
         except IntegrityError:
             pass  # another transaction made the row first; the bump below queues behind it
-        value = session.execute(_BUMP, key).scalar_one()
+        value = session.connection().execute(_BUMP, key).scalar_one()
     return f"{prefix}-{year}-{value:06d}"

@@ -12,13 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from orderflow.core.documents import DocumentMixin
 from orderflow.core.errors import (
@@ -149,31 +146,13 @@ def check_transition(
     return tr
 
 
-@cache
-def _claim_statement(table: Table) -> Any:
-    # Built once per document table: building a statement costs more than running it.
-    return (
-        update(table)
-        .where(table.c.id == bindparam("doc_id"), table.c.version == bindparam("seen"))
-        .values(version=bindparam("next_version"), updated_at=bindparam("now"))
-        .returning(table.c.event_seq, table.c.event_hash)
-    )
-
-
-def _claim(session: Session, doc: DocumentMixin, now: datetime) -> tuple[int, str]:
-    """Claim the document's next version, or raise: of two concurrent writers exactly one
-    passes this conditional update; the other fails before doing any work. The same
-    statement hands back the event chain head, current under the row lock it took."""
-    table = type(doc).__table__  # type: ignore[attr-defined]
-    claimed = session.execute(
-        _claim_statement(table),
-        {"doc_id": doc.id, "seen": doc.version, "next_version": doc.version + 1, "now": now},
-    ).one_or_none()
-    if claimed is None:
-        raise VersionMismatch(f"{doc.number} was changed by someone else; reload and retry")
-    set_committed_value(doc, "version", doc.version + 1)
-    set_committed_value(doc, "updated_at", now)
-    return claimed.event_seq, claimed.event_hash
+def _claim(doc: DocumentMixin, now: datetime) -> None:
+    """Move the document to its next version. The UPDATE that writes the step's changes
+    carries ``WHERE version = <the version loaded>`` (SQLAlchemy's version counter), so of
+    two concurrent writers exactly one commits; the other's flush finds no row and its
+    whole transaction rolls back with VersionMismatch (db.Database.transaction)."""
+    doc.version = doc.version + 1
+    doc.updated_at = now
 
 
 def apply_transition(
@@ -205,7 +184,7 @@ def apply_transition(
     if tr.guard is not None:
         tr.guard(doc, parsed)
 
-    head = _claim(session, doc, now)
+    _claim(doc, now)
     ctx = StepContext(session, doc, actor, frozenset(roles), parsed, now, policy)
     if effect is not None:
         effect(ctx)
@@ -221,7 +200,6 @@ def apply_transition(
         payload.setdefault(
             "fields", parsed.model_dump(mode="json", exclude={"reason"}, exclude_none=True)
         )
-    session.flush()
     event = record_event(
         session,
         doc,
@@ -232,7 +210,7 @@ def apply_transition(
         to_state=doc.state,
         payload=payload,
         reason=reason,
-        head=head,
+        in_step=True,
     )
     tasks = apply_task_rules(
         session,
@@ -272,7 +250,7 @@ def start_document(
         from_state=None,
         to_state=doc.state,
         payload=payload,
-        head=(0, ""),
+        in_step=True,  # the head (0, "") written with the document's next UPDATE
     )
     tasks = apply_task_rules(
         session,
@@ -307,7 +285,7 @@ def record_fact(
     and the policy's task rules see the signal ``name`` like a step's, so a rule can close
     this document's task ("close_on = ['production_released']") or open the next one.
     """
-    head = _claim(session, doc, now)
+    _claim(doc, now)
     event = record_event(
         session,
         doc,
@@ -318,7 +296,7 @@ def record_fact(
         to_state=doc.state,
         payload=payload,
         reason=reason,
-        head=head,
+        in_step=True,
     )
     tasks = apply_task_rules(
         session,

@@ -39,6 +39,9 @@ class Shortage:
 
 
 _stock = StockLevel.__table__
+_warehouses = Warehouse.__table__
+# The statements below run on the session's connection: they touch no ORM state, so they
+# need not (and must not, on this hot path) flush the session first as Session.execute does.
 
 
 # Built once: these run for every line of every confirmation.
@@ -58,10 +61,10 @@ _CANDIDATES = (
         _stock.c.warehouse_id,
         (_stock.c.on_hand - _stock.c.reserved).label("free"),
     )
-    .join(Warehouse, Warehouse.id == _stock.c.warehouse_id)
+    .join(_warehouses, _warehouses.c.id == _stock.c.warehouse_id)
     .where(
         _stock.c.product_id.in_(bindparam("product_ids", expanding=True)),
-        Warehouse.company_id == bindparam("company_id"),
+        _warehouses.c.company_id == bindparam("company_id"),
     )
     .order_by((_stock.c.on_hand - _stock.c.reserved).desc(), _stock.c.id)
 )
@@ -69,7 +72,7 @@ _INSERT_RESERVATIONS = insert(Reservation.__table__)
 
 
 def _try_reserve(session: Session, level_id: int, qty: Decimal) -> bool:
-    return session.execute(_RESERVE, {"level_id": level_id, "qty": qty}).rowcount == 1
+    return session.connection().execute(_RESERVE, {"level_id": level_id, "qty": qty}).rowcount == 1
 
 
 def _reserve_from(session: Session, level_id: int, take: Decimal) -> Decimal:
@@ -83,7 +86,7 @@ def _reserve_from(session: Session, level_id: int, take: Decimal) -> Decimal:
             return Decimal(0)
         if _try_reserve(session, level_id, take):
             return take
-        free = session.execute(_FREE, {"level_id": level_id}).scalar_one()
+        free = session.connection().execute(_FREE, {"level_id": level_id}).scalar_one()
         take = min(take, Decimal(free))
     return Decimal(0)
 
@@ -100,7 +103,7 @@ def reserve(
     wants = sorted(wants, key=lambda w: (w.product_id, w.line_id))
     # One read of every candidate stock row (fullest first); the conditional updates decide.
     by_product: dict[int, list[Any]] = {}
-    for row in session.execute(
+    for row in session.connection().execute(
         _CANDIDATES,
         {"product_ids": sorted({w.product_id for w in wants}), "company_id": company_id},
     ):
@@ -132,7 +135,7 @@ def reserve(
             shortages.append(Shortage(want.line_id, want.product_id, want.quantity, got))
     if rows:
         # Core insert: no ORM flush on the hot path of every confirmation.
-        session.execute(_INSERT_RESERVATIONS, rows)
+        session.connection().execute(_INSERT_RESERVATIONS, rows)
     return reserved, shortages
 
 

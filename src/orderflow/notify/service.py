@@ -33,7 +33,7 @@ _INSERT_NOTE = insert(Notification.__table__)
 
 def _queue(session: Session, **row: Any) -> None:
     # A Core insert built once: every confirmation, shipment and escalation queues one.
-    session.execute(_INSERT_NOTE, {**_BLANK, **row, "state": PENDING, "attempts": 0})
+    session.connection().execute(_INSERT_NOTE, {**_BLANK, **row, "state": PENDING, "attempts": 0})
 
 
 _BLANK = {
