@@ -100,6 +100,7 @@ class DocumentKind(Generic[D]):
                 company_id=doc.company_id,
                 prefix=self.model.number_prefix,
                 year=now.astimezone(rt.policy.zone).year,
+                gapless=self.model.number_prefix in rt.policy.numbering.gapless,
             )
         return start_document(
             session, self.lifecycle, doc, actor=actor, now=now, policy=rt.policy, payload=payload

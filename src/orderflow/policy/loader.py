@@ -142,6 +142,14 @@ class Thresholds(_Strict):
     new_customer_credit_factor: Decimal = Decimal("0.5")
 
 
+class NumberingPolicy(_Strict):
+    #: Prefixes whose numbers never skip (a failed request gives its number back), at the
+    #: cost of creators of that kind queueing on the counter until they commit. Invoices
+    #: and payment receipts by default, as auditors expect; other documents take their
+    #: number in a short transaction of its own and may skip one after a failure.
+    gapless: list[str] = ["INV", "PAY"]
+
+
 class ReviewRouting(_Strict):
     regular: list[str]
     non_regular: list[str]
@@ -157,6 +165,7 @@ class Policy(_Strict):
     escalation: EscalationPolicy = EscalationPolicy()
     deadlines: dict[str, DurationText] = Field(default_factory=dict)
     thresholds: Thresholds = Thresholds()
+    numbering: NumberingPolicy = NumberingPolicy()
     review: ReviewPolicy
     tasks: list[TaskRule] = []
 
