@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from orderflow.core.errors import FieldError, ReviewRequired, TransitionNotAllowed, ValidationFailed
+from orderflow.core.errors import FieldError, PermissionDenied, ReviewRequired, ValidationFailed
 from orderflow.policy import load_policy
 from orderflow.review import classify as c
 from orderflow.review.flow import (
@@ -183,7 +183,7 @@ def test_approval_needs_every_department_and_the_meeting() -> None:
 def test_a_reviewer_signs_for_their_routed_department() -> None:
     routed = ["sales_clerk", "production", "materials_control"]
     assert pick_role(routed, {"production"}, None) == "production"
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(PermissionDenied):
         pick_role(routed, {"finance"}, None)
     with pytest.raises(ValidationFailed) as caught:
         pick_role(routed, {"production", "materials_control"}, None)

@@ -21,7 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from orderflow.auth.roles import Role
-from orderflow.core.errors import FieldError, TransitionNotAllowed, ValidationFailed
+from orderflow.core.errors import FieldError, PermissionDenied, ValidationFailed
 from orderflow.core.workflow import DERIVED, Lifecycle, step
 
 OPEN, NEGOTIATING, DECLINE_REQUESTED = "open", "negotiating", "decline_requested"
@@ -132,7 +132,7 @@ def pick_role(routed: Iterable[str], caller_roles: Iterable[str], asked: str | N
             )
         return asked
     if not mine:
-        raise TransitionNotAllowed("None of your roles is asked to review this order")
+        raise PermissionDenied("None of your departments is asked to review this order")
     if len(mine) > 1:
         raise ValidationFailed.of(
             [FieldError("role", f"Say which department you sign for: {mine}", "ambiguous_role")]
