@@ -138,24 +138,35 @@ async def approval_page(request: Request, change_id: int) -> Response:
     me = await run_in_threadpool(page_principal, request)
     form = await request.form()
     check_csrf(request, str(form.get("csrf_token") or ""))
-    upload = form.get("file")
     try:
-        if not isinstance(upload, UploadFile):
-            raise ValidationFailed.of([FieldError("file", "Choose the file to upload", "missing")])
-        data = await upload.read()
-        await run_in_threadpool(
-            lambda: service.attach_approval(
-                rt, me, change_id, filename=upload.filename or "approval", data=data
+        upload = form.get("file")
+        try:
+            if not isinstance(upload, UploadFile):
+                raise ValidationFailed.of(
+                    [FieldError("file", "Choose the file to upload", "missing")]
+                )
+            data = await upload.read()
+            await run_in_threadpool(
+                lambda: service.attach_approval(
+                    rt, me, change_id, filename=upload.filename or "approval", data=data
+                )
             )
-        )
-    except OrderFlowError as exc:
-        if exc.status == 404:
-            raise
-        return await run_in_threadpool(
-            partial(
-                _detail, request, me, change_id, error=exc, step="approval", status_code=exc.status
+        except OrderFlowError as exc:
+            if exc.status == 404:
+                raise
+            return await run_in_threadpool(
+                partial(
+                    _detail,
+                    request,
+                    me,
+                    change_id,
+                    error=exc,
+                    step="approval",
+                    status_code=exc.status,
+                )
             )
-        )
+    finally:
+        await form.close()  # the upload's temporary file
     return RedirectResponse(f"/changes/{change_id}", status_code=303)
 
 

@@ -92,38 +92,43 @@ async def signature_page(request: Request, contract_id: int) -> Response:
     me = await run_in_threadpool(page_principal, request)
     form = await request.form()
     check_csrf(request, str(form.get("csrf_token") or ""))
-    upload = form.get("file")
     try:
-        if not isinstance(upload, UploadFile):
-            raise ValidationFailed.of([FieldError("file", "Choose the scan to upload", "missing")])
-        signed_on = str(form.get("signed_on") or "").strip()
-        data = await upload.read()
-        await run_in_threadpool(
-            lambda: service.upload_signature(
-                rt,
-                me,
-                contract_id,
-                filename=upload.filename or "signature",
-                data=data,
-                signatory=str(form.get("signatory") or "").strip(),
-                signed_on=date.fromisoformat(signed_on) if signed_on else None,
-                expected_version=form_version(form),
+        upload = form.get("file")
+        try:
+            if not isinstance(upload, UploadFile):
+                raise ValidationFailed.of(
+                    [FieldError("file", "Choose the scan to upload", "missing")]
+                )
+            signed_on = str(form.get("signed_on") or "").strip()
+            data = await upload.read()
+            await run_in_threadpool(
+                lambda: service.upload_signature(
+                    rt,
+                    me,
+                    contract_id,
+                    filename=upload.filename or "signature",
+                    data=data,
+                    signatory=str(form.get("signatory") or "").strip(),
+                    signed_on=date.fromisoformat(signed_on) if signed_on else None,
+                    expected_version=form_version(form),
+                )
             )
-        )
-    except OrderFlowError as exc:
-        if exc.status == 404:
-            raise
-        return await run_in_threadpool(
-            partial(
-                _detail,
-                request,
-                me,
-                contract_id,
-                error=exc,
-                step="record_signature",
-                status_code=exc.status,
+        except OrderFlowError as exc:
+            if exc.status == 404:
+                raise
+            return await run_in_threadpool(
+                partial(
+                    _detail,
+                    request,
+                    me,
+                    contract_id,
+                    error=exc,
+                    step="record_signature",
+                    status_code=exc.status,
+                )
             )
-        )
+    finally:
+        await form.close()  # the upload's temporary file
     return RedirectResponse(f"/contracts/{contract_id}", status_code=303)
 
 

@@ -101,8 +101,10 @@ def sign_off(ctx: StepContext) -> None:
     ctx.payload.update(role=opinion.role, checked=opinion.checked)
     ctx.signals.add(f"signed:{opinion.role}")
     ctx.session.flush()
-    _complete_signal(ctx)
-    ctx.next_state = OPEN
+    review = _review(ctx)
+    if review.state == OPEN:
+        _complete_signal(ctx)
+    ctx.next_state = review.state
 
 
 def object_(ctx: StepContext) -> None:
@@ -131,7 +133,7 @@ def object_(ctx: StepContext) -> None:
         feasible_date=fields.feasible_date.isoformat() if fields.feasible_date else None,
     )
     ctx.signals.add(f"signed:{opinion.role}")
-    ctx.next_state = NEGOTIATING if fields.topic in DATE_TOPICS else OPEN
+    ctx.next_state = NEGOTIATING if fields.topic in DATE_TOPICS else _review(ctx).state
 
 
 def record_meeting(ctx: StepContext) -> None:

@@ -181,10 +181,13 @@ def make_lifecycle(**hooks: object) -> Lifecycle:
         states=STATES,
         initial=OPEN,
         transitions={
-            "sign_off": step("sign_off", [OPEN], DERIVED, REVIEWER_ROLES, fields=SignOffFields),
+            # Departments go on answering while the date is negotiated with the customer.
+            "sign_off": step(
+                "sign_off", [OPEN, NEGOTIATING], DERIVED, REVIEWER_ROLES, fields=SignOffFields
+            ),
             "object": step(
                 "object",
-                [OPEN],
+                [OPEN, NEGOTIATING],
                 DERIVED,
                 REVIEWER_ROLES,
                 fields=ObjectFields,
