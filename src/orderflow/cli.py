@@ -271,8 +271,10 @@ def main() -> None:
 def _register_area_commands() -> None:
     """Areas add their command groups here (imported last: they use this module's helpers)."""
     from orderflow.masterdata.cli import import_app
+    from orderflow.review.cli import review_app
 
     app.add_typer(import_app, name="import")
+    app.add_typer(review_app, name="review")
 
 
 _register_area_commands()

@@ -3,15 +3,20 @@
 from orderflow.auth.models import User
 from orderflow.billing.models import Invoice, Payment
 from orderflow.catalog.models import PriceListEntry, Product
+from orderflow.changes.models import ChangeNotice, OrderVersion
+from orderflow.contracts.models import Contract, ContractFiling, StockUpNotice
 from orderflow.core.events import Event
 from orderflow.core.idempotency import IdempotencyRecord
 from orderflow.core.numbering import Counter
 from orderflow.core.tasks import Task
 from orderflow.db import Base
+from orderflow.files.models import Attachment
 from orderflow.inventory.models import Reservation, StockLevel, StockMove, Warehouse
 from orderflow.notify.models import Notification
 from orderflow.org.models import Company, Department
 from orderflow.parties.models import Address, Contact, Customer
+from orderflow.quotes.models import Quote, QuoteVersion
+from orderflow.review.models import OrderReview, ReviewOpinion
 from orderflow.sales.models import SalesOrder, SalesOrderLine
 from orderflow.shipping.models import Shipment, ShipmentLine
 
@@ -19,6 +24,16 @@ metadata = Base.metadata
 
 __all__ = [
     "Address",
+    "Attachment",
+    "ChangeNotice",
+    "Contract",
+    "ContractFiling",
+    "OrderReview",
+    "OrderVersion",
+    "Quote",
+    "QuoteVersion",
+    "ReviewOpinion",
+    "StockUpNotice",
     "Company",
     "Contact",
     "Counter",

@@ -13,8 +13,9 @@ commit); ``run_step``, ``get_document`` and ``document_events`` open their own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, and_, select
@@ -34,10 +35,16 @@ from orderflow.core.workflow import (
     record_fact,
     start_document,
 )
+from orderflow.policy.loader import Policy
 from orderflow.runtime import Principal, Runtime
 
 D = TypeVar("D", bound=DocumentMixin)
 R = TypeVar("R")
+
+
+#: Every declared kind by document type: lets generic code (attachments, links) load any
+#: document for a caller with that kind's visibility rules.
+KINDS: dict[str, DocumentKind[Any]] = {}
 
 
 def actor_of(principal: Principal) -> Actor:
@@ -56,6 +63,9 @@ class DocumentKind(Generic[D]):
     scope: Callable[[Principal], ColumnElement[bool]] | None = None
     #: Loader options for ``load`` (``selectinload(Model.lines)``…).
     load_options: tuple[Any, ...] = ()
+
+    def __post_init__(self) -> None:
+        KINDS[self.model.document_type] = self
 
     @property
     def document_type(self) -> str:
@@ -91,8 +101,10 @@ class DocumentKind(Generic[D]):
         *,
         actor: Actor,
         payload: dict[str, Any] | None = None,
+        signals: Collection[str] = (),
     ) -> StepResult:
-        """Save a new document: its number (if it has none yet), first event and tasks."""
+        """Save a new document: its number (if it has none yet), first event and tasks;
+        ``signals`` are extra facts for the task rules."""
         now = rt.now()
         if not doc.number:
             doc.number = next_number(
@@ -103,7 +115,14 @@ class DocumentKind(Generic[D]):
                 gapless=self.model.number_prefix in rt.policy.numbering.gapless,
             )
         return start_document(
-            session, self.lifecycle, doc, actor=actor, now=now, policy=rt.policy, payload=payload
+            session,
+            self.lifecycle,
+            doc,
+            actor=actor,
+            now=now,
+            policy=rt.policy,
+            payload=payload,
+            signals=signals,
         )
 
     def step(
@@ -130,6 +149,7 @@ class DocumentKind(Generic[D]):
             policy=rt.policy,
             expected_version=expected_version,
             effect=self.effects.get(name),
+            runtime=rt,
         )
 
     def fact(
@@ -142,12 +162,12 @@ class DocumentKind(Generic[D]):
         actor: Actor,
         payload: dict[str, Any] | None = None,
         reason: str | None = None,
+        signals: Collection[str] = (),
     ) -> StepResult:
         """Record on ``doc`` something another document brought about (no state change);
-        the policy's task rules see ``name`` as a signal."""
-        return record_fact(
+        the policy's task rules see ``name`` (and any extra ``signals``) as signals."""
+        return self.fact_in(
             session,
-            self.lifecycle,
             doc,
             name,
             actor=actor,
@@ -155,6 +175,64 @@ class DocumentKind(Generic[D]):
             policy=rt.policy,
             payload=payload,
             reason=reason,
+            signals=signals,
+        )
+
+    def fact_in(
+        self,
+        session: Session,
+        doc: D,
+        name: str,
+        *,
+        actor: Actor,
+        now: datetime,
+        policy: Policy,
+        payload: dict[str, Any] | None = None,
+        reason: str | None = None,
+        signals: Collection[str] = (),
+    ) -> StepResult:
+        """``fact`` from inside another document's step effect, which has the step's clock
+        and policy (``StepContext.now`` / ``.policy``) rather than a runtime."""
+        return record_fact(
+            session,
+            self.lifecycle,
+            doc,
+            name,
+            actor=actor,
+            now=now,
+            policy=policy,
+            payload=payload,
+            reason=reason,
+            signals=signals,
+        )
+
+    def step_in(
+        self,
+        session: Session,
+        doc: D,
+        name: str,
+        *,
+        actor: Actor,
+        roles: Collection[str],
+        now: datetime,
+        policy: Policy,
+        fields: Mapping[str, Any] | None = None,
+        runtime: Runtime | None = None,
+    ) -> StepResult:
+        """Apply a step of this kind from inside another document's step effect (a review
+        declined by the general manager cancels its order), with the same checks."""
+        return apply_transition(
+            session,
+            self.lifecycle,
+            doc,
+            name,
+            actor=actor,
+            roles=roles,
+            fields=fields,
+            now=now,
+            policy=policy,
+            effect=self.effects.get(name),
+            runtime=runtime,
         )
 
 

@@ -101,6 +101,10 @@ class StepContext:
     payload: dict[str, Any] = field(default_factory=dict)
     #: Set by the effect of a DERIVED step.
     next_state: str | None = None
+    #: The caller's runtime when the step came through the kit (``DocumentKind.step``):
+    #: for effects that ask a port taking one (``ports.promise_date``) or start another
+    #: document. None when ``apply_transition`` is called bare.
+    runtime: Any = None
 
 
 Effect = Callable[[StepContext], None]
@@ -169,6 +173,7 @@ def apply_transition(
     expected_version: int | None = None,
     effect: Effect | None = None,
     reason: str | None = None,
+    runtime: Any = None,
 ) -> StepResult:
     """Apply step ``name`` to ``doc`` within the caller's transaction, or raise and change nothing.
 
@@ -185,7 +190,7 @@ def apply_transition(
         tr.guard(doc, parsed)
 
     _claim(doc, now)
-    ctx = StepContext(session, doc, actor, frozenset(roles), parsed, now, policy)
+    ctx = StepContext(session, doc, actor, frozenset(roles), parsed, now, policy, runtime=runtime)
     if effect is not None:
         effect(ctx)
     before = doc.state
@@ -234,8 +239,12 @@ def start_document(
     now: datetime,
     policy: Policy,
     payload: dict[str, Any] | None = None,
+    signals: Collection[str] = (),
 ) -> StepResult:
-    """Record a new document's creation: its first event and the tasks creation opens."""
+    """Record a new document's creation: its first event and the tasks creation opens.
+
+    ``signals`` are extra facts for the task rules (a review routed to production opens
+    production's task: ``review:production``)."""
     doc.state = doc.state or lc.initial
     doc.version, doc.event_seq, doc.event_hash = 1, 0, ""
     doc.created_at = doc.updated_at = now
@@ -256,7 +265,7 @@ def start_document(
         session,
         policy=policy,
         doc=doc,
-        signals={CREATE, f"state:{doc.state}"},
+        signals={CREATE, f"state:{doc.state}", *signals},
         now=now,
         actor_id=actor.id,
         assignee_for=lc.assignee_for,
@@ -277,6 +286,7 @@ def record_fact(
     policy: Policy,
     payload: dict[str, Any] | None = None,
     reason: str | None = None,
+    signals: Collection[str] = (),
 ) -> StepResult:
     """Record something that happened to ``doc`` without changing its state.
 
@@ -302,7 +312,7 @@ def record_fact(
         session,
         policy=policy,
         doc=doc,
-        signals={name},
+        signals={name, *signals},
         now=now,
         actor_id=actor.id,
         assignee_for=lc.assignee_for,

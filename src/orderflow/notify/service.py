@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -45,6 +46,7 @@ _BLANK = {
     "document_number": None,
     "last_error": None,
     "sent_at": None,
+    "attachment_ids": None,
 }
 
 
@@ -56,9 +58,11 @@ def queue_email(
     to: str,
     locale: str,
     at: datetime,
+    attachment_ids: list[int] | None = None,
     **params: Any,
 ) -> None:
-    """A templated e-mail to a customer: ``mail.<kind>.subject`` / ``.body`` in their locale."""
+    """A templated e-mail to a customer: ``mail.<kind>.subject`` / ``.body`` in their locale,
+    with the attached files (``files.models.Attachment`` ids) if any."""
     _queue(
         session,
         company_id=doc.company_id,
@@ -72,6 +76,7 @@ def queue_email(
         document_id=doc.id,
         document_number=doc.number,
         created_at=at,
+        attachment_ids=attachment_ids,
     )
 
 
@@ -131,7 +136,7 @@ def dispatch_email(
             if note is None:
                 return DispatchReport(sent, failed)
             try:
-                _send(settings, note)
+                _send(settings, note, _attachments(session, settings, note))
             except (OSError, smtplib.SMTPException) as exc:
                 note.attempts += 1
                 note.last_error = str(exc)[:500]
@@ -150,12 +155,32 @@ def dispatch_email(
             return DispatchReport(sent, failed)
 
 
-def _send(settings: Settings, note: Notification) -> None:
+def _attachments(
+    session: Session, settings: Settings, note: Notification
+) -> list[tuple[str, str, bytes]]:
+    """The files a message carries (a quote's PDF): name, content type, bytes."""
+    if not note.attachment_ids:
+        return []
+    from orderflow.files.models import Attachment
+
+    rows = session.scalars(select(Attachment).where(Attachment.id.in_(note.attachment_ids)))
+    return [
+        (row.filename, row.content_type, (settings.files_path() / row.stored_name).read_bytes())
+        for row in rows
+    ]
+
+
+def _send(
+    settings: Settings, note: Notification, files: Sequence[tuple[str, str, bytes]] = ()
+) -> None:
     msg = EmailMessage()
     msg["From"] = settings.smtp_sender
     msg["To"] = note.recipient_email or ""
     msg["Subject"] = note.subject
     msg.set_content(note.body)
+    for filename, content_type, data in files:
+        maintype, _, subtype = content_type.partition("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     with smtplib.SMTP(settings.smtp_host or "", settings.smtp_port, timeout=10) as smtp:
         if settings.smtp_user:
             smtp.starttls()
