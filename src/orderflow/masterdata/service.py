@@ -4,12 +4,14 @@ Built on the areas' public functions where one exists; the rest reads or writes 
 areas' tables directly, one transaction per use case, company-scoped like everything
 else. Kept here so the inventory and auth internals stay free to change underneath:
     - ``get_warehouse``, ``recent_moves``: a warehouse by id, its stock ledger;
+    - ``record_adjustment``: a stock adjustment made once per form, however often posted;
     - ``departments``, ``get_user``, ``update_user``, ``reactivate_user``.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from orderflow.auth.models import User
@@ -18,9 +20,10 @@ from orderflow.auth.users import DepartmentRead, UserRead, list_departments, lis
 from orderflow.catalog.models import Product
 from orderflow.core.access import require
 from orderflow.core.errors import FieldErrors, NotFound
+from orderflow.core.idempotency import find_replay, remember, request_fingerprint
 from orderflow.inventory.models import StockMove
-from orderflow.inventory.schemas import WarehouseRead
-from orderflow.inventory.warehouses import list_warehouses
+from orderflow.inventory.schemas import StockAdjustment, WarehouseRead
+from orderflow.inventory.warehouses import adjust, list_warehouses
 from orderflow.masterdata.schemas import StockMoveRead, UserUpdate
 from orderflow.org.models import Department
 from orderflow.runtime import Principal, Runtime
@@ -60,6 +63,41 @@ def recent_moves(
         )
         for move, code, name, actor in found
     ]
+
+
+def record_adjustment(
+    rt: Runtime, principal: Principal, data: StockAdjustment, *, idempotency_key: str
+) -> None:
+    """Adjust stock through ``inventory.warehouses.adjust``, once per key.
+
+    A stock adjustment is not naturally idempotent: a double click on the form would count
+    the same difference twice. The form carries a key; the first post adjusts and stores
+    the key in the same transaction, a repeat finds the key and changes nothing.
+    """
+    require(principal, "warehouses.write")
+    scope = "stock.adjust"
+    fingerprint = request_fingerprint(scope, data.model_dump(mode="json"))
+    try:
+        with rt.db.transaction() as s:
+            if find_replay(s, user_id=principal.id, key=idempotency_key, fingerprint=fingerprint):
+                return
+            on_hand = adjust(s, rt, principal, data)
+            remember(
+                s,
+                user_id=principal.id,
+                key=idempotency_key,
+                scope=scope,
+                fingerprint=fingerprint,
+                status_code=201,
+                response={"on_hand": f"{on_hand.normalize():f}"},
+                at=rt.now(),
+            )
+    except IntegrityError:
+        # A concurrent post of the same form stored the key first: it made the adjustment.
+        with rt.db.reading() as s:
+            if find_replay(s, user_id=principal.id, key=idempotency_key, fingerprint=fingerprint):
+                return
+        raise
 
 
 def departments(rt: Runtime, principal: Principal) -> list[DepartmentRead]:

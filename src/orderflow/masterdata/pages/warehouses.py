@@ -3,6 +3,7 @@ a stock adjustment form; and the stock of every warehouse at once."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -85,7 +86,8 @@ def _detail(
         moves=service.recent_moves(rt, me, warehouse_id),
         products=list_products(rt, me) if may_edit else [],
         reasons=REASONS,
-        values=values or {"reason": REASONS[0]},
+        # A fresh key per form shown; a refused form keeps its key for the corrected post.
+        values=values or {"reason": REASONS[0], "idempotency_key": str(uuid.uuid4())},
         errors=errors or {},
         may_edit=may_edit,
     )
@@ -100,10 +102,12 @@ def warehouse_page(request: Request, warehouse_id: int, me: PagePrincipal) -> Re
 async def adjust_stock_page(request: Request, warehouse_id: int) -> Response:
     rt = runtime(request)
 
-    def save(me: Principal, form: FormData) -> object:
+    def save(me: Principal, form: FormData) -> None:
         warehouse = service.get_warehouse(rt, me, warehouse_id)
-        data = validate(StockAdjustment, {**text_values(form), "warehouse_code": warehouse.code})
-        return inventory.adjust_stock(rt, me, data)
+        values = text_values(form)
+        key = values.pop("idempotency_key", "") or str(uuid.uuid4())
+        data = validate(StockAdjustment, {**values, "warehouse_code": warehouse.code})
+        service.record_adjustment(rt, me, data, idempotency_key=key)
 
     return await post_form(
         request,
