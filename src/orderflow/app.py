@@ -14,13 +14,20 @@ from orderflow.api import problems
 from orderflow.auth.api import router as auth_router
 from orderflow.auth.users_api import router as users_router
 from orderflow.catalog.api import router as products_router
+from orderflow.changes.api import router as changes_router
+from orderflow.changes.api import versions_router
+from orderflow.contracts.api import router as contracts_router
+from orderflow.contracts.api import stock_up_router
 from orderflow.exception_slips.api import router as exceptions_router
+from orderflow.files.api import router as files_router
 from orderflow.inventory.api import router as stock_router
 from orderflow.migrate import upgrade
 from orderflow.parties.api import router as customers_router
 from orderflow.procurement.api import order_router as purchase_orders_router
 from orderflow.procurement.api import requisition_router, supplier_router
 from orderflow.quality.api import router as inspections_router
+from orderflow.quotes.api import router as quotes_router
+from orderflow.review.api import router as reviews_router
 from orderflow.runtime import Runtime
 from orderflow.sales.api import router as orders_router
 from orderflow.system.api import router as system_router
@@ -32,7 +39,14 @@ log = logging.getLogger(__name__)
 
 API_ROUTERS: list[APIRouter] = [
     auth_router,
+    versions_router,
     orders_router,
+    reviews_router,
+    quotes_router,
+    contracts_router,
+    stock_up_router,
+    changes_router,
+    files_router,
     tasks_router,
     customers_router,
     products_router,

@@ -275,8 +275,10 @@ def _register_area_commands() -> None:
     from orderflow.masterdata.cli import import_app
     from orderflow.procurement.cli import purchasing_app
     from orderflow.quality.cli import quality_app
+    from orderflow.review.cli import review_app
 
     app.add_typer(import_app, name="import")
+    app.add_typer(review_app, name="review")
     app.add_typer(purchasing_app, name="purchasing")
     app.add_typer(inventory_app, name="inventory")
     app.add_typer(quality_app, name="quality")
@@ -284,3 +286,7 @@ def _register_area_commands() -> None:
 
 
 _register_area_commands()
+
+
+if __name__ == "__main__":
+    main()

@@ -21,6 +21,7 @@ from orderflow.models import metadata
 from orderflow.org.models import Company, Department
 from orderflow.parties.models import Address, Contact, Customer
 from orderflow.procurement.demo import load_supply_demo
+from orderflow.review.demo import load_review_demo
 from orderflow.runtime import Principal, Runtime
 from orderflow.sales.schemas import LineCreate, OrderCreate
 from orderflow.sales.service import apply_step, create_order
@@ -386,6 +387,7 @@ def load_demo(rt: Runtime, *, password: str) -> DemoSummary:
             )
         principals = {role: principal_of(user) for role, user in users.items()}
     orders = _demo_orders(rt, principals)
+    orders += load_review_demo(rt, principals)
     load_supply_demo(rt, principals)
     # A worker catches up one escalation step per round; do three rounds so the demo opens
     # with urging notices already climbing the chain, as a real backlog would have.

@@ -3,12 +3,15 @@
 from orderflow.auth.models import User
 from orderflow.billing.models import Invoice, Payment
 from orderflow.catalog.models import PriceListEntry, Product
+from orderflow.changes.models import ChangeNotice, OrderVersion
+from orderflow.contracts.models import Contract, ContractFiling, StockUpNotice
 from orderflow.core.events import Event
 from orderflow.core.idempotency import IdempotencyRecord
 from orderflow.core.numbering import Counter
 from orderflow.core.tasks import Task
 from orderflow.db import Base
 from orderflow.exception_slips.models import ExceptionSlip
+from orderflow.files.models import Attachment
 from orderflow.inventory.models import (
     Location,
     LocationStock,
@@ -31,6 +34,8 @@ from orderflow.procurement.models import (
     SupplierItem,
 )
 from orderflow.quality.models import Inspection
+from orderflow.quotes.models import Quote, QuoteVersion
+from orderflow.review.models import OrderReview, ReviewOpinion
 from orderflow.sales.models import SalesOrder, SalesOrderLine
 from orderflow.shipping.models import Shipment, ShipmentLine
 from orderflow.warehouse.models import (
@@ -54,6 +59,16 @@ import orderflow.warehouse.service  # noqa: E402,F401
 
 __all__ = [
     "Address",
+    "Attachment",
+    "ChangeNotice",
+    "Contract",
+    "ContractFiling",
+    "OrderReview",
+    "OrderVersion",
+    "Quote",
+    "QuoteVersion",
+    "ReviewOpinion",
+    "StockUpNotice",
     "Company",
     "Contact",
     "Counter",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, and_, or_, select
@@ -29,16 +30,21 @@ from orderflow.core.numbering import next_number
 from orderflow.core.workflow import (
     Effect,
     Lifecycle,
-    StepContext,
     StepResult,
     apply_transition,
     record_fact,
     start_document,
 )
+from orderflow.policy.loader import Policy
 from orderflow.runtime import Principal, Runtime
 
 D = TypeVar("D", bound=DocumentMixin)
 R = TypeVar("R")
+
+
+#: Every declared kind by document type: lets generic code (attachments, links) load any
+#: document for a caller with that kind's visibility rules.
+KINDS: dict[str, DocumentKind[Any]] = {}
 
 
 def actor_of(principal: Principal) -> Actor:
@@ -58,9 +64,12 @@ class DocumentKind(Generic[D]):
     #: Loader options for ``load`` (``selectinload(Model.lines)``…).
     load_options: tuple[Any, ...] = ()
     #: A second company column whose company sees the document too: a transfer between
-    #: the group's companies (调拨) belongs to the receiving company and is shipped by the
-    #: supplying one.
+    #: the group's companies (调拨) belongs to the supplying company and is received by
+    #: the other.
     shared_with: Any = None
+
+    def __post_init__(self) -> None:
+        KINDS[self.model.document_type] = self
 
     @property
     def document_type(self) -> str:
@@ -100,8 +109,8 @@ class DocumentKind(Generic[D]):
         payload: dict[str, Any] | None = None,
         signals: Collection[str] = (),
     ) -> StepResult:
-        """Save a new document: its number (if it has none yet), first event and tasks
-        (``signals``: facts known at creation that task rules may open on)."""
+        """Save a new document: its number (if it has none yet), first event and tasks;
+        ``signals`` are extra facts for the task rules."""
         now = rt.now()
         if not doc.number:
             doc.number = next_number(
@@ -109,6 +118,7 @@ class DocumentKind(Generic[D]):
                 company_id=doc.company_id,
                 prefix=self.model.number_prefix,
                 year=now.astimezone(rt.policy.zone).year,
+                gapless=self.model.number_prefix in rt.policy.numbering.gapless,
             )
         return start_document(
             session,
@@ -148,31 +158,6 @@ class DocumentKind(Generic[D]):
             runtime=rt,
         )
 
-    def step_in(
-        self,
-        ctx: StepContext,
-        doc: D,
-        name: str,
-        *,
-        fields: Mapping[str, Any] | None = None,
-    ) -> StepResult:
-        """Apply a step to another document from inside an effect: the same person, the
-        same transaction (an inspection's result moves its purchase order on). Their roles
-        must allow the step, as if they had taken it on that document's page."""
-        return apply_transition(
-            ctx.session,
-            self.lifecycle,
-            doc,
-            name,
-            actor=ctx.actor,
-            roles=ctx.roles,
-            fields=fields,
-            now=ctx.now,
-            policy=ctx.policy,
-            effect=self.effects.get(name),
-            runtime=ctx.runtime,
-        )
-
     def fact(
         self,
         session: Session,
@@ -183,12 +168,12 @@ class DocumentKind(Generic[D]):
         actor: Actor,
         payload: dict[str, Any] | None = None,
         reason: str | None = None,
+        signals: Collection[str] = (),
     ) -> StepResult:
         """Record on ``doc`` something another document brought about (no state change);
-        the policy's task rules see ``name`` as a signal."""
-        return record_fact(
+        the policy's task rules see ``name`` (and any extra ``signals``) as signals."""
+        return self.fact_in(
             session,
-            self.lifecycle,
             doc,
             name,
             actor=actor,
@@ -196,6 +181,64 @@ class DocumentKind(Generic[D]):
             policy=rt.policy,
             payload=payload,
             reason=reason,
+            signals=signals,
+        )
+
+    def fact_in(
+        self,
+        session: Session,
+        doc: D,
+        name: str,
+        *,
+        actor: Actor,
+        now: datetime,
+        policy: Policy,
+        payload: dict[str, Any] | None = None,
+        reason: str | None = None,
+        signals: Collection[str] = (),
+    ) -> StepResult:
+        """``fact`` from inside another document's step effect, which has the step's clock
+        and policy (``StepContext.now`` / ``.policy``) rather than a runtime."""
+        return record_fact(
+            session,
+            self.lifecycle,
+            doc,
+            name,
+            actor=actor,
+            now=now,
+            policy=policy,
+            payload=payload,
+            reason=reason,
+            signals=signals,
+        )
+
+    def step_in(
+        self,
+        session: Session,
+        doc: D,
+        name: str,
+        *,
+        actor: Actor,
+        roles: Collection[str],
+        now: datetime,
+        policy: Policy,
+        fields: Mapping[str, Any] | None = None,
+        runtime: Runtime | None = None,
+    ) -> StepResult:
+        """Apply a step of this kind from inside another document's step effect (a review
+        declined by the general manager cancels its order), with the same checks."""
+        return apply_transition(
+            session,
+            self.lifecycle,
+            doc,
+            name,
+            actor=actor,
+            roles=roles,
+            fields=fields,
+            now=now,
+            policy=policy,
+            effect=self.effects.get(name),
+            runtime=runtime,
         )
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from orderflow.inventory import ledger
@@ -40,15 +40,40 @@ class Shortage:
 
 
 _stock = StockLevel.__table__
+_warehouses = Warehouse.__table__
+# The statements below run on the session's connection: they touch no ORM state, so they
+# need not (and must not, on this hot path) flush the session first as Session.execute does.
+
+
+# Built once: these run for every line of every confirmation.
+_RESERVE = (
+    update(_stock)
+    .where(
+        _stock.c.id == bindparam("level_id"),
+        _stock.c.on_hand - _stock.c.reserved >= bindparam("qty"),
+    )
+    .values(reserved=_stock.c.reserved + bindparam("qty"))
+)
+_FREE = select(_stock.c.on_hand - _stock.c.reserved).where(_stock.c.id == bindparam("level_id"))
+_CANDIDATES = (
+    select(
+        _stock.c.id,
+        _stock.c.product_id,
+        _stock.c.warehouse_id,
+        (_stock.c.on_hand - _stock.c.reserved).label("free"),
+    )
+    .join(_warehouses, _warehouses.c.id == _stock.c.warehouse_id)
+    .where(
+        _stock.c.product_id.in_(bindparam("product_ids", expanding=True)),
+        _warehouses.c.company_id == bindparam("company_id"),
+    )
+    .order_by((_stock.c.on_hand - _stock.c.reserved).desc(), _stock.c.id)
+)
+_INSERT_RESERVATIONS = insert(Reservation.__table__)
 
 
 def _try_reserve(session: Session, level_id: int, qty: Decimal) -> bool:
-    result = session.execute(
-        update(_stock)
-        .where(_stock.c.id == level_id, _stock.c.on_hand - _stock.c.reserved >= qty)
-        .values(reserved=_stock.c.reserved + qty)
-    )
-    return result.rowcount == 1
+    return session.connection().execute(_RESERVE, {"level_id": level_id, "qty": qty}).rowcount == 1
 
 
 def _reserve_from(session: Session, level_id: int, take: Decimal) -> Decimal:
@@ -62,9 +87,7 @@ def _reserve_from(session: Session, level_id: int, take: Decimal) -> Decimal:
             return Decimal(0)
         if _try_reserve(session, level_id, take):
             return take
-        free = session.execute(
-            select(_stock.c.on_hand - _stock.c.reserved).where(_stock.c.id == level_id)
-        ).scalar_one()
+        free = session.connection().execute(_FREE, {"level_id": level_id}).scalar_one()
         take = min(take, Decimal(free))
     return Decimal(0)
 
@@ -81,19 +104,9 @@ def reserve(
     wants = sorted(wants, key=lambda w: (w.product_id, w.line_id))
     # One read of every candidate stock row (fullest first); the conditional updates decide.
     by_product: dict[int, list[Any]] = {}
-    for row in session.execute(
-        select(
-            _stock.c.id,
-            _stock.c.product_id,
-            _stock.c.warehouse_id,
-            (_stock.c.on_hand - _stock.c.reserved).label("free"),
-        )
-        .join(Warehouse, Warehouse.id == _stock.c.warehouse_id)
-        .where(
-            _stock.c.product_id.in_({w.product_id for w in wants}),
-            Warehouse.company_id == company_id,
-        )
-        .order_by((_stock.c.on_hand - _stock.c.reserved).desc(), _stock.c.id)
+    for row in session.connection().execute(
+        _CANDIDATES,
+        {"product_ids": sorted({w.product_id for w in wants}), "company_id": company_id},
     ):
         by_product.setdefault(row.product_id, []).append(row)
     reserved: dict[int, Decimal] = {}
@@ -123,7 +136,7 @@ def reserve(
             shortages.append(Shortage(want.line_id, want.product_id, want.quantity, got))
     if rows:
         # Core insert: no ORM flush on the hot path of every confirmation.
-        session.execute(insert(Reservation.__table__), rows)
+        session.connection().execute(_INSERT_RESERVATIONS, rows)
     return reserved, shortages
 
 

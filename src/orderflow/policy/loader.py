@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -155,14 +155,78 @@ class Thresholds(_Strict):
     new_customer_credit_factor: Decimal = Decimal("0.5")
 
 
+class NumberingPolicy(_Strict):
+    #: Prefixes whose numbers never skip (a failed request gives its number back), at the
+    #: cost of creators of that kind queueing on the counter until they commit. Invoices
+    #: and payment receipts by default, as auditors expect; other documents take their
+    #: number in a short transaction of its own and may skip one after a failure.
+    gapless: list[str] = ["INV", "PAY"]
+
+
 class ReviewRouting(_Strict):
     regular: list[str]
     non_regular: list[str]
     project: list[str]
+    #: A change that moves the delivery date: the date is reviewed again (G2).
+    date_change: list[str] = ["production", "materials_control"]
+
+
+REVIEW_TOPICS = ("delivery_date", "price", "production_cycle", "risk", "compliance")
 
 
 class ReviewPolicy(_Strict):
     routing: ReviewRouting
+    #: automatic | when_short | always (see default.toml)
+    regular_orders: Literal["automatic", "when_short", "always"] = "when_short"
+    topics: list[Literal[REVIEW_TOPICS]] = list(REVIEW_TOPICS)  # type: ignore[valid-type]
+
+
+class ClassificationPolicy(_Strict):
+    export_regions: list[str] = ["Export"]
+    quality_requirements_make_non_regular: bool = True
+
+
+SURCHARGE_REASONS = (
+    "custom_design",
+    "discontinued_product",
+    "quality_beyond_standard",
+    "tight_date_with_penalty",
+    "rush",
+)
+
+
+class QuotePolicy(_Strict):
+    validity_days: int = Field(default=30, ge=1, le=365)
+    surcharges: dict[Literal[SURCHARGE_REASONS], Decimal] = {}  # type: ignore[valid-type]
+
+    @field_validator("surcharges")
+    @classmethod
+    def _shares(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        for reason, share in value.items():
+            if share < 0 or share > 5:
+                raise ValueError(f"{reason}: a surcharge is a share of the list price, 0 to 5")
+        return value
+
+
+class ContractPolicy(_Strict):
+    deposit_share: Decimal = Field(default=Decimal("0.30"), ge=0, le=1)
+    file_to: list[str] = ["finance", "sales", "production", "procurement", "logistics"]
+    structural_change_needs_supplementary: bool = True
+
+
+class AssignmentRule(_Strict):
+    #: Globs on product codes ("KG-*"); empty: any product.
+    products: list[str] = []
+    #: Customer regions; empty: any region.
+    regions: list[str] = []
+    #: Usernames of the people who may get the order.
+    handlers: list[str] = Field(min_length=1)
+
+
+class AssignmentPolicy(_Strict):
+    role: str = "sales_clerk"
+    reassign_clerk_orders: bool = False
+    rules: list[AssignmentRule] = []
 
 
 #: Acceptance quality limits with a GB/T 2828.1 plan in ``quality.sampling``.
@@ -225,7 +289,12 @@ class Policy(_Strict):
     escalation: EscalationPolicy = EscalationPolicy()
     deadlines: dict[str, DurationText] = Field(default_factory=dict)
     thresholds: Thresholds = Thresholds()
+    numbering: NumberingPolicy = NumberingPolicy()
     review: ReviewPolicy
+    classification: ClassificationPolicy = ClassificationPolicy()
+    quotes: QuotePolicy = QuotePolicy()
+    contracts: ContractPolicy = ContractPolicy()
+    assignment: AssignmentPolicy = AssignmentPolicy()
     tasks: list[TaskRule] = []
     exceptions: ExceptionsPolicy = ExceptionsPolicy()
     quality: QualityPolicy = QualityPolicy()
@@ -233,11 +302,42 @@ class Policy(_Strict):
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 
+    @model_validator(mode="before")
+    @classmethod
+    def _named_deadlines(cls, raw: Any) -> Any:
+        """A task's ``due = "deadlines.X"`` takes the duration of ``[deadlines] X``, so a
+        company that changes a deadline changes every task counted by it."""
+        if not isinstance(raw, dict):
+            return raw
+        deadlines = raw.get("deadlines") or {}
+        tasks = []
+        for i, rule in enumerate(raw.get("tasks") or []):
+            due = rule.get("due") if isinstance(rule, dict) else None
+            if isinstance(due, str) and due.startswith("deadlines."):
+                name = due.removeprefix("deadlines.")
+                if name not in deadlines:
+                    raise ValueError(f"tasks[{i}].due: no deadline named {name!r} in [deadlines]")
+                rule = {**rule, "due": deadlines[name]}
+            tasks.append(rule)
+        return {**raw, "tasks": tasks} if "tasks" in raw else raw
+
     @model_validator(mode="after")
     def _chains_exist(self) -> Policy:
         for i, rule in enumerate(self.tasks):
             if rule.chain is not None and rule.chain not in self.escalation.chains:
                 raise ValueError(f"tasks[{i}].chain: no escalation chain named {rule.chain!r}")
+        return self
+
+    @model_validator(mode="after")
+    def _every_reviewer_gets_a_task(self) -> Policy:
+        opened = {s for r in self.rules_for("order_review") for s in r.open_on}
+        for name, roles in self.review.routing.model_dump().items():
+            for role in roles:
+                if f"review:{role}" not in opened:
+                    raise ValueError(
+                        f"review.routing.{name}: no [[tasks]] rule for order_review opens "
+                        f"'review:{role}'; reviewers would get no task"
+                    )
         return self
 
     @property

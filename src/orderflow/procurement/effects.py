@@ -222,7 +222,16 @@ def _recover(ctx: StepContext, requisition_lines: Iterable[RequisitionLine]) -> 
         req = ctx.session.get(PurchaseRequisition, req_id)
         moved = req is not None and requisition_state(req) != req.state
         if req is not None and moved and req.state in (PR_OPEN, PR_ORDERED):
-            REQUISITIONS.step_in(ctx, req, "cover")
+            REQUISITIONS.step_in(
+                ctx.session,
+                req,
+                "cover",
+                actor=ctx.actor,
+                roles=ctx.roles,
+                now=ctx.now,
+                policy=ctx.policy,
+                runtime=ctx.runtime,
+            )
 
 
 def revise(ctx: StepContext) -> None:

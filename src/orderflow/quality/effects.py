@@ -190,9 +190,14 @@ def _report_to_purchase_order(ctx: StepContext, insp: Inspection) -> None:
     if po is None or insp.source_line is None:
         return
     ORDERS.step_in(
-        ctx,
+        ctx.session,
         po,
         "inspected",
+        actor=ctx.actor,
+        roles=ctx.roles,
+        now=ctx.now,
+        policy=ctx.policy,
+        runtime=ctx.runtime,
         fields={
             "line_no": insp.source_line,
             "accepted": str(insp.accepted_quantity),

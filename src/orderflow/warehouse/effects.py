@@ -149,7 +149,16 @@ def _give_back(ctx: StepContext, tr: TransferOrder) -> None:
                 left -= back
     ctx.payload["reopened"] = req.number
     if req.state in ("open", "ordered") and requisition_state(req) != req.state:
-        REQUISITIONS.step_in(ctx, req, "cover")
+        REQUISITIONS.step_in(
+            ctx.session,
+            req,
+            "cover",
+            actor=ctx.actor,
+            roles=ctx.roles,
+            now=ctx.now,
+            policy=ctx.policy,
+            runtime=ctx.runtime,
+        )
 
 
 # --- customer-supplied ----------------------------------------------------------------------

@@ -69,7 +69,13 @@ def _drop_gaps(value: Any) -> Any:
 
 #: Where each document type's page is ("/orders/{id}"), for links from tasks, messages and
 #: other documents. An area registers its own with its page router.
-DOCUMENT_PAGES: dict[str, str] = {"sales_order": "/orders/{id}"}
+DOCUMENT_PAGES: dict[str, str] = {
+    "sales_order": "/orders/{id}",
+    "order_review": "/reviews/{id}",
+    "quote": "/quotes/{id}",
+    "contract": "/contracts/{id}",
+    "change_notice": "/changes/{id}",
+}
 
 
 def document_url(document_type: str | None, document_id: int | None) -> str | None:

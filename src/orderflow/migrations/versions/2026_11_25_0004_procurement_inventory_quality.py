@@ -1,7 +1,7 @@
 """procurement, inventory and quality: locations and the ledger by location
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-25 10:00:43.090995
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import orderflow.db
 
 revision = "0004"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
