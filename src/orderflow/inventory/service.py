@@ -155,7 +155,12 @@ def available(
 def release(session: Session, *, line_ids: Iterable[int]) -> Decimal:
     """Give back every reservation of these lines; returns the quantity released."""
     total = Decimal(0)
-    rows = session.scalars(select(Reservation).where(Reservation.order_line_id.in_(list(line_ids))))
+    rows = session.scalars(
+        select(Reservation)
+        .where(Reservation.order_line_id.in_(list(line_ids)))
+        # Stock rows in product order, as reservations take them: no lock cycles.
+        .order_by(Reservation.product_id, Reservation.warehouse_id, Reservation.id)
+    )
     for res in rows:
         session.execute(
             update(_stock)
