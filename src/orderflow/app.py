@@ -16,6 +16,7 @@ from orderflow.catalog.api import router as products_router
 from orderflow.inventory.api import router as stock_router
 from orderflow.migrate import upgrade
 from orderflow.parties.api import router as customers_router
+from orderflow.production.api import ROUTERS as production_routers
 from orderflow.runtime import Runtime
 from orderflow.sales.api import router as orders_router
 from orderflow.system.api import router as system_router
@@ -33,6 +34,7 @@ API_ROUTERS: list[APIRouter] = [
     stock_router,
     users_router,
     system_router,
+    *production_routers,
 ]
 
 

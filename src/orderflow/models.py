@@ -7,39 +7,91 @@ from orderflow.core.events import Event
 from orderflow.core.idempotency import IdempotencyRecord
 from orderflow.core.numbering import Counter
 from orderflow.core.tasks import Task
+from orderflow.costing.models import CostBudget, CostBudgetLine, CostBudgetSignature
 from orderflow.db import Base
 from orderflow.inventory.models import Reservation, StockLevel, StockMove, Warehouse
 from orderflow.notify.models import Notification
 from orderflow.org.models import Company, Department
 from orderflow.parties.models import Address, Contact, Customer
+from orderflow.planning.models import (
+    MaterialRequirement,
+    PlanLeftover,
+    PlanLoad,
+    PlannedJob,
+    PlannedOperation,
+    PlanRun,
+    PlanSuggestion,
+    ProductionPlan,
+    ProductionPlanLine,
+)
+from orderflow.production.models import (
+    BomLine,
+    CoordinationMeeting,
+    Milestone,
+    OutsourcingRequest,
+    PlanObjection,
+    ProductionInstruction,
+    ProductionOperation,
+    ProductionOrder,
+    ProgressReport,
+    RoutingStep,
+    WorkCentre,
+)
 from orderflow.sales.models import SalesOrder, SalesOrderLine
+from orderflow.sampling.models import SampleRequest, SampleRound, TechPack
 from orderflow.shipping.models import Shipment, ShipmentLine
 
 metadata = Base.metadata
 
 __all__ = [
     "Address",
+    "BomLine",
     "Company",
     "Contact",
+    "CoordinationMeeting",
+    "CostBudget",
+    "CostBudgetLine",
+    "CostBudgetSignature",
     "Counter",
     "Customer",
     "Department",
     "Event",
     "IdempotencyRecord",
     "Invoice",
+    "MaterialRequirement",
+    "Milestone",
     "Notification",
+    "OutsourcingRequest",
     "Payment",
+    "PlanLeftover",
+    "PlanLoad",
+    "PlanObjection",
+    "PlanRun",
+    "PlanSuggestion",
+    "PlannedJob",
+    "PlannedOperation",
     "PriceListEntry",
     "Product",
+    "ProductionInstruction",
+    "ProductionOperation",
+    "ProductionOrder",
+    "ProductionPlan",
+    "ProductionPlanLine",
+    "ProgressReport",
     "Reservation",
+    "RoutingStep",
     "SalesOrder",
     "SalesOrderLine",
+    "SampleRequest",
+    "SampleRound",
     "Shipment",
     "ShipmentLine",
     "StockLevel",
     "StockMove",
     "Task",
+    "TechPack",
     "User",
     "Warehouse",
+    "WorkCentre",
     "metadata",
 ]

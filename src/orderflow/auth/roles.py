@@ -44,6 +44,48 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.read": frozenset({Role.ADMIN, Role.GENERAL_MANAGER}),
     "users.write": frozenset({Role.ADMIN}),
     "notifications.read_all": frozenset({Role.ADMIN, Role.ORDER_MANAGER, Role.GENERAL_MANAGER}),
+    # Planning and production (issue 4): everyone may see plans and progress (N1).
+    "production.read": ALL_ROLES,
+    "production.masterdata": frozenset(
+        {Role.TECHNICAL, Role.TECHNICAL_MANAGER, Role.PLANNER, Role.PRODUCTION_MANAGER, Role.ADMIN}
+    ),
+    "production.release": frozenset(
+        {Role.PLANNER, Role.PRODUCTION_MANAGER, Role.ORDER_MANAGER, Role.ADMIN}
+    ),
+    "production.outsource": frozenset({Role.PRODUCTION_MANAGER, Role.GENERAL_MANAGER, Role.ADMIN}),
+    "planning.read": ALL_ROLES,
+    "planning.run": frozenset(
+        {Role.PLANNER, Role.PRODUCTION_MANAGER, Role.MATERIALS_CONTROL, Role.ADMIN}
+    ),
+    "planning.release_suggestions": frozenset(
+        {Role.PLANNER, Role.MATERIALS_CONTROL, Role.PROCUREMENT_MANAGER, Role.ADMIN}
+    ),
+    "costing.read": frozenset(
+        {
+            Role.SALES,
+            Role.SALES_CLERK,
+            Role.ORDER_MANAGER,
+            Role.PLANNER,
+            Role.PROCUREMENT,
+            Role.PROCUREMENT_MANAGER,
+            Role.FINANCE,
+            Role.FINANCE_MANAGER,
+            Role.GENERAL_MANAGER,
+            Role.ADMIN,
+        }
+    ),
+    "costing.create": frozenset({Role.SALES, Role.SALES_CLERK, Role.ORDER_MANAGER, Role.ADMIN}),
+    "sampling.read": ALL_ROLES - {Role.FINANCE, Role.FINANCE_MANAGER},
+    "sampling.create": frozenset(
+        {
+            Role.SALES,
+            Role.SALES_CLERK,
+            Role.ORDER_MANAGER,
+            Role.TECHNICAL,
+            Role.TECHNICAL_MANAGER,
+            Role.ADMIN,
+        }
+    ),
 }
 
 #: Roles that see every order of their company; a salesperson sees the orders they own.
