@@ -13,12 +13,16 @@ from orderflow.api import problems
 from orderflow.auth.api import router as auth_router
 from orderflow.auth.users_api import router as users_router
 from orderflow.catalog.api import router as products_router
+from orderflow.costing.api import router as costing_router
 from orderflow.inventory.api import router as stock_router
 from orderflow.migrate import upgrade
 from orderflow.parties.api import router as customers_router
+from orderflow.planning.api import router as planning_router
 from orderflow.production.api import ROUTERS as production_routers
 from orderflow.runtime import Runtime
 from orderflow.sales.api import router as orders_router
+from orderflow.sampling.api import packs as packs_router
+from orderflow.sampling.api import samples as samples_router
 from orderflow.system.api import router as system_router
 from orderflow.tasks.api import router as tasks_router
 from orderflow.worker import run_worker
@@ -35,6 +39,10 @@ API_ROUTERS: list[APIRouter] = [
     users_router,
     system_router,
     *production_routers,
+    planning_router,
+    costing_router,
+    samples_router,
+    packs_router,
 ]
 
 

@@ -271,9 +271,11 @@ def main() -> None:
 def _register_area_commands() -> None:
     """Areas add their command groups here (imported last: they use this module's helpers)."""
     from orderflow.masterdata.cli import import_app
+    from orderflow.planning.cli import planning_app
     from orderflow.production.cli import production_app
 
     app.add_typer(import_app, name="import")
+    app.add_typer(planning_app, name="planning")
     app.add_typer(production_app, name="production")
 
 

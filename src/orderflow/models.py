@@ -1,5 +1,8 @@
 """Imports every area's models so the metadata (and Alembic) sees all tables."""
 
+# The planning area answers the promise_date port (review and changes ask it); importing
+# it here means every entry point (API, pages, CLI, worker) has it connected.
+import orderflow.planning.promising  # noqa: F401
 from orderflow.auth.models import User
 from orderflow.billing.models import Invoice, Payment
 from orderflow.catalog.models import PriceListEntry, Product

@@ -39,6 +39,9 @@ from orderflow.runtime import Principal, Runtime
 D = TypeVar("D", bound=DocumentMixin)
 R = TypeVar("R")
 
+AfterStep = Callable[[Session, Runtime, D, StepResult], None]
+"""Runs after a step in its transaction, with the runtime (see ``DocumentKind.after``)."""
+
 
 def actor_of(principal: Principal) -> Actor:
     return Actor(principal.id, principal.display_name)
@@ -56,6 +59,9 @@ class DocumentKind(Generic[D]):
     scope: Callable[[Principal], ColumnElement[bool]] | None = None
     #: Loader options for ``load`` (``selectinload(Model.lines)``…).
     load_options: tuple[Any, ...] = ()
+    #: Step name → what to do after the step, in its transaction, with the runtime at hand:
+    #: for work that needs the runtime, e.g. calling another area through a port.
+    after: Mapping[str, AfterStep[Any]] = field(default_factory=dict)
 
     @property
     def document_type(self) -> str:
@@ -117,7 +123,7 @@ class DocumentKind(Generic[D]):
         expected_version: int | None = None,
     ) -> StepResult:
         """Apply step ``name`` as ``principal``: checked whole first, then done whole."""
-        return apply_transition(
+        result = apply_transition(
             session,
             self.lifecycle,
             doc,
@@ -130,6 +136,10 @@ class DocumentKind(Generic[D]):
             expected_version=expected_version,
             effect=self.effects.get(name),
         )
+        follow = self.after.get(name)
+        if follow is not None:
+            follow(session, rt, doc, result)
+        return result
 
     def fact(
         self,

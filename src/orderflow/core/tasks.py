@@ -172,3 +172,26 @@ def apply_task_rules(
     if rows:
         session.execute(insert(table), rows)
     return TaskChanges([r["kind"] for r in rows], to_close)
+
+
+def move_due(
+    session: Session, *, document_type: str, document_id: int, kinds: Iterable[str], due: datetime
+) -> int:
+    """Move the due time of open tasks that are not late yet (a replan moved the date the
+    task is counted from). A task already overdue keeps its history and escalation."""
+    table = Task.__table__
+    due = as_utc(due)
+    return int(
+        session.execute(
+            update(table)
+            .where(
+                table.c.document_type == document_type,
+                table.c.document_id == document_id,
+                table.c.kind.in_(list(kinds)),
+                table.c.state == OPEN,
+                table.c.overdue.is_(False),
+                table.c.escalation_level == 0,
+            )
+            .values(due_at=due, next_check_at=due)
+        ).rowcount
+    )

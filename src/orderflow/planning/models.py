@@ -19,10 +19,13 @@ from orderflow.db import Base, Quantity
 
 class PlanRun(Base):
     __tablename__ = "plan_runs"
-    __table_args__ = (Index("ix_plan_runs_company_current", "company_id", "current"),)
+    __table_args__ = (Index("ix_plan_runs_group_current", "group_key", "current"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The company whose planner made the run.
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    #: The group planned together: its group code, or "company:<id>" for a lone company.
+    group_key: Mapped[str] = mapped_column(String(40))
     #: The companies planned together (the group), as ids.
     companies: Mapped[list[int]] = mapped_column(JSON)
     current: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -39,10 +42,13 @@ class PlannedJob(Base):
     """One job of a run: a released production order or a planned one (order not released)."""
 
     __tablename__ = "plan_jobs"
-    __table_args__ = (Index("ix_plan_jobs_run_order", "run_id", "sales_order_id"),)
+    __table_args__ = (
+        Index("ix_plan_jobs_run_order", "run_id", "sales_order_id"),
+        Index("ix_plan_jobs_run_key", "run_id", "job_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("plan_runs.id"), index=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("plan_runs.id"))
     job_key: Mapped[str] = mapped_column(String(120))
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
     sales_order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id"))

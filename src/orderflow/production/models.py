@@ -108,8 +108,11 @@ class ProductionInstruction(DocumentMixin, Base):
     priority: Mapped[str] = mapped_column(String(10), default="normal")
     #: The date promised to the customer.
     due_date: Mapped[date]
+    #: The latest date production may confirm: the due date less the buffer (E1).
+    latest_date: Mapped[date]
     #: The date production confirms, at least the buffer before the due date (E1).
     confirmed_date: Mapped[date | None]
+    broken_down_at: Mapped[datetime | None]
     planned_start: Mapped[datetime | None]
     planned_finish: Mapped[datetime | None]
     #: Days late in the latest plan (0: on time).

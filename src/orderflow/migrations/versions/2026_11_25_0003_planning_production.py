@@ -105,6 +105,7 @@ def upgrade() -> None:
         "plan_runs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("company_id", sa.Integer(), nullable=False),
+        sa.Column("group_key", sa.String(length=40), nullable=False),
         sa.Column("companies", sa.JSON(), nullable=False),
         sa.Column("current", sa.Boolean(), nullable=False),
         sa.Column("origin", sa.Date(), nullable=False),
@@ -123,10 +124,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_runs")),
     )
     with op.batch_alter_table("plan_runs", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_plan_runs_company_current", ["company_id", "current"], unique=False
-        )
         batch_op.create_index(batch_op.f("ix_plan_runs_company_id"), ["company_id"], unique=False)
+        batch_op.create_index("ix_plan_runs_group_current", ["group_key", "current"], unique=False)
 
     op.create_table(
         "plan_loads",
@@ -331,7 +330,9 @@ def upgrade() -> None:
         sa.Column("non_regular", sa.Boolean(), nullable=False),
         sa.Column("priority", sa.String(length=10), nullable=False),
         sa.Column("due_date", sa.Date(), nullable=False),
+        sa.Column("latest_date", sa.Date(), nullable=False),
         sa.Column("confirmed_date", sa.Date(), nullable=True),
+        sa.Column("broken_down_at", orderflow.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("planned_start", orderflow.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("planned_finish", orderflow.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("late_days", sa.Integer(), nullable=False),
@@ -781,7 +782,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_jobs")),
     )
     with op.batch_alter_table("plan_jobs", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_plan_jobs_run_id"), ["run_id"], unique=False)
+        batch_op.create_index("ix_plan_jobs_run_key", ["run_id", "job_key"], unique=False)
         batch_op.create_index("ix_plan_jobs_run_order", ["run_id", "sales_order_id"], unique=False)
 
     op.create_table(
@@ -1019,7 +1020,7 @@ def downgrade() -> None:
     op.drop_table("plan_operations")
     with op.batch_alter_table("plan_jobs", schema=None) as batch_op:
         batch_op.drop_index("ix_plan_jobs_run_order")
-        batch_op.drop_index(batch_op.f("ix_plan_jobs_run_id"))
+        batch_op.drop_index("ix_plan_jobs_run_key")
 
     op.drop_table("plan_jobs")
     with op.batch_alter_table("tech_packs", schema=None) as batch_op:
@@ -1101,8 +1102,8 @@ def downgrade() -> None:
     op.drop_table("production_plans")
     op.drop_table("plan_loads")
     with op.batch_alter_table("plan_runs", schema=None) as batch_op:
+        batch_op.drop_index("ix_plan_runs_group_current")
         batch_op.drop_index(batch_op.f("ix_plan_runs_company_id"))
-        batch_op.drop_index("ix_plan_runs_company_current")
 
     op.drop_table("plan_runs")
     with op.batch_alter_table("routing_steps", schema=None) as batch_op:
