@@ -19,6 +19,7 @@ from orderflow.migrate import upgrade
 from orderflow.models import metadata
 from orderflow.org.models import Company, Department
 from orderflow.parties.models import Address, Contact, Customer
+from orderflow.planning.demo import load as planning_demo
 from orderflow.runtime import Principal, Runtime
 from orderflow.sales.schemas import LineCreate, OrderCreate
 from orderflow.sales.service import apply_step, create_order
@@ -401,6 +402,7 @@ def load_demo(rt: Runtime, *, password: str) -> DemoSummary:
             )
         principals = {role: principal_of(user) for role, user in users.items()}
     orders = _demo_orders(rt, principals)
+    planning_demo(rt, principals)
     # A worker catches up one escalation step per round; do three rounds so the demo opens
     # with urging notices already climbing the chain, as a real backlog would have.
     for _ in range(3):

@@ -319,6 +319,16 @@ def run_plan(data: PlanInput) -> PlanResult:
                 answer = f"capacity:{waited}"
             elif material is not None and material > data.today:
                 answer = reason.get(spec.key, "")
+            if not answer and late:
+                # Nothing queued and nothing waited for: the work itself takes longer than
+                # the time left. The longest operation's work centre is the bottleneck.
+                longest = max(
+                    (op for op in spec.operations if op.work_centre_id is not None),
+                    key=lambda op: op.minutes,
+                    default=None,
+                )
+                if longest is not None:
+                    answer = f"capacity:{longest.work_centre_id}"
         why[spec.key] = answer
         return answer
 

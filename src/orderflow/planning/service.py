@@ -8,7 +8,7 @@ engine), and writes the result in one transaction: the run is whole or absent.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -121,6 +121,11 @@ def run_planning(rt: Runtime, me: Principal) -> PlanRunRead:
             for c in s.scalars(select(WorkCentre).where(WorkCentre.company_id.in_(snap.companies)))
         }
     result = run_plan(snap.data)
+    # Warn about years the plan reaches that the holiday data does not cover yet.
+    last = snap.data.today + timedelta(days=max([day for _, day in result.load] + [0]))
+    snap.warnings = rt.policy.business_calendar.coverage_warnings(
+        range(snap.data.today.year, last.year + 1)
+    )
     with rt.db.transaction() as s:
         run = store(s, me, snap, result, centres, now=now)
         update_documents(s, snap, result, _Codes(snap, centres))

@@ -170,7 +170,7 @@ def break_down(ctx: StepContext) -> None:
     tops = [mo for mo in orders if mo.level == 0]
     subs = [mo for mo in orders if mo.level > 0]
     finishes = [mo.planned_finish for mo in tops if mo.planned_finish]
-    starts = [mo.planned_start for mo in orders if mo.planned_start]
+    starts = [mo.planned_start for mo in tops if mo.planned_start]
     sub_finishes = [mo.planned_finish for mo in subs if mo.planned_finish]
     ready, buys = _materials(s, pi)
     proposal = propose_milestones(

@@ -374,13 +374,18 @@ class FloorOperation:
 
 
 def shop_floor(
-    rt: Runtime, me: Principal, *, work_centre: str | None = None, day: date | None = None
+    rt: Runtime,
+    me: Principal,
+    *,
+    work_centre: str | None = None,
+    day: date | None = None,
+    days: int = 7,
 ) -> list[FloorOperation]:
-    """Operations with work still open that the plan starts by the end of ``day`` (default
-    today) or has not placed yet, per work centre, soonest first."""
+    """Operations with work still open that the plan starts within ``days`` from ``day``
+    (default today), or has not placed yet, per work centre, soonest first."""
     require(me, "production.read")
     day = day or rt.today()
-    until = datetime.combine(day + timedelta(days=1), time(0), rt.policy.zone)
+    until = datetime.combine(day + timedelta(days=days), time(0), rt.policy.zone)
     query = (
         select(ProductionOperation, ProductionOrder, WorkCentre.code, Product, SalesOrder.number)
         .join(ProductionOrder, ProductionOrder.id == ProductionOperation.production_order_id)

@@ -37,6 +37,22 @@ env = Environment(
 )
 
 
+#: Document type → the page that shows one ("/orders/{id}"); each area adds its own so
+#: lists of tasks and notifications link to the right page.
+DOCUMENT_PAGES: dict[str, str] = {"sales_order": "/orders/{id}"}
+
+
+def register_page(document_type: str, pattern: str) -> None:
+    DOCUMENT_PAGES[document_type] = pattern
+
+
+def document_url(document_type: str, document_id: int) -> str:
+    return DOCUMENT_PAGES.get(document_type, "/orders/{id}").format(id=document_id)
+
+
+env.globals["document_url"] = document_url
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     locale: str = getattr(request.state, "locale", "zh-CN")
     zone = request.app.state.runtime.policy.calendar.timezone
