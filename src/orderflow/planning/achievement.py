@@ -4,7 +4,8 @@ them (daily 98 %, weekly 95 %, monthly 85 % by default).
 
 A plan line is a released production order the plan finishes in the period, with the
 quantity still to make; *finished* is the good quantity reported at its last operation
-within the period. A daily plan already under way (today's) is not replaced by a
+from the plan's issue (or the period's start, if earlier) to the period's end, so work
+done ahead of its day counts for the plan it was planned in. A daily plan already under way (today's) is not replaced by a
 republish: it is what today is measured against.
 """
 
@@ -196,7 +197,9 @@ def _plan_read(
         .order_by(ProductionPlanLine.id)
     ).all()
     start, end = _bounds(rt, plan.period_start, plan.period_end)
-    finished = _finished(s, [line.production_order_id for line, *_ in lines], start, end)
+    # Work finished after the plan was issued counts, even ahead of its day.
+    since = min(start, plan.published_at)
+    finished = _finished(s, [line.production_order_id for line, *_ in lines], since, end)
     planned = {line.production_order_id: line.quantity for line, *_ in lines}
     ratio = achievement(planned, finished)
     total_planned = sum(planned.values(), ZERO)
