@@ -6,7 +6,7 @@ refusal on the way changes nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -204,6 +204,16 @@ def test_an_order_from_budget_to_completed_production(
     assert bars == {("PRESS", "P1", 10), ("ASSY", "P1", 20), ("ASSY", "SUB", 10)}
     mo = api.as_("production", "GET", f"/api/v1/production-orders/{pi['orders'][0]['id']}").json()
     assert mo["planned_start"] is not None and mo["operations"][0]["planned_start"] is not None
+    # The production order's finish task moved to the plan's finish.
+    with rt.db.reading() as s:
+        due = s.scalar(
+            select(Task.due_at).where(
+                Task.document_type == "production_order",
+                Task.document_id == mo["id"],
+                Task.kind == "finish_production_order",
+            )
+        )
+    assert due == datetime.fromisoformat(mo["planned_finish"])
 
     # ATP/CTP against the loaded plan: 3 more P1 wait for PART (bought, 5 days) + buffer.
     answer = api.as_(

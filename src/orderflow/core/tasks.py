@@ -179,19 +179,18 @@ def move_due(
 ) -> int:
     """Move the due time of open tasks that are not late yet (a replan moved the date the
     task is counted from). A task already overdue keeps its history and escalation."""
-    table = Task.__table__
     due = as_utc(due)
-    return int(
-        session.execute(
-            update(table)
-            .where(
-                table.c.document_type == document_type,
-                table.c.document_id == document_id,
-                table.c.kind.in_(list(kinds)),
-                table.c.state == OPEN,
-                table.c.overdue.is_(False),
-                table.c.escalation_level == 0,
-            )
-            .values(due_at=due, next_check_at=due)
-        ).rowcount
+    result = session.execute(
+        update(Task)
+        .where(
+            Task.document_type == document_type,
+            Task.document_id == document_id,
+            Task.kind.in_(list(kinds)),
+            Task.state == OPEN,
+            Task.overdue.is_(False),
+            Task.escalation_level == 0,
+        )
+        .values(due_at=due, next_check_at=due)
+        .execution_options(synchronize_session=False)
     )
+    return int(getattr(result, "rowcount", 0) or 0)

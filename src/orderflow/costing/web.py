@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -31,7 +33,7 @@ def _list(
     request: Request, me: Principal, *, error: OrderFlowError | None = None, status_code: int = 200
 ) -> Response:
     rt = runtime(request)
-    choices = []
+    choices: Sequence[Any] = []
     if me.can(PERMISSIONS["costing.create"]):
         with rt.db.reading() as s:
             budgeted = select(CostBudget.sales_order_id).where(CostBudget.state != "cancelled")

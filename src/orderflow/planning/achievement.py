@@ -123,8 +123,10 @@ def _publish_one(
             ProductionOrder.state.not_in([COMPLETED, CANCELLED]),
         )
     ).all()
-    done = _finished(s, [j[0] for j in jobs], None, start)
+    done = _finished(s, [j[0] for j in jobs if j[0] is not None], None, start)
     for mo_id, product_id, quantity in jobs:
+        if mo_id is None:
+            continue
         left = quantity - done.get(mo_id, ZERO)
         if left > 0:
             s.add(

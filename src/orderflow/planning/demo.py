@@ -24,6 +24,7 @@ from orderflow.production import service as production
 from orderflow.production.models import BomLine, RoutingStep, WorkCentre
 from orderflow.production.schemas import OutsourcingCreate, ReleaseIn
 from orderflow.runtime import Principal, Runtime
+from orderflow.sales.models import Channel, Priority
 from orderflow.sales.schemas import LineCreate, OrderCreate
 from orderflow.sales.service import apply_step, create_order
 from orderflow.sampling import service as sampling
@@ -175,12 +176,12 @@ def _plant(rt: Runtime, company_id: int) -> None:
                         overage=D(overage),
                     )
                 )
-        for product, steps in ROUTINGS.items():
+        for made, steps in ROUTINGS.items():
             for seq, name, centre, setup, run in steps:
                 s.add(
                     RoutingStep(
                         company_id=company_id,
-                        product_id=products[product].id,
+                        product_id=products[made].id,
                         seq=seq,
                         name=name,
                         work_centre_id=centres[centre].id,
@@ -202,10 +203,10 @@ def _order(
         rt,
         clerk,
         OrderCreate(
-            channel="phone",
+            channel=Channel.PHONE,
             customer_code=customer,
             requested_date=rt.today() + timedelta(days=days),
-            priority=priority,
+            priority=Priority(priority),
             lines=[LineCreate(product_code=code, quantity=D(qty)) for code, qty in lines],
         ),
     )

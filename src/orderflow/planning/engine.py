@@ -292,6 +292,12 @@ def run_plan(data: PlanInput) -> PlanResult:
     by_key = {spec.key: spec for spec in specs}
     why: dict[str, str] = {}
 
+    def _material_bound(spec: JobSpec, material: date | None) -> bool:
+        """Even an empty factory could not make it in time from the material's day."""
+        if material is None:
+            return False
+        return cal.after(material, _working_days(spec.operations, day_minutes)) > spec.due
+
     def limited_by(spec: JobSpec) -> str:
         """Why the job does not finish sooner: its latest sub-assembly when that is what it
         waited for, else its material or the work centre whose queue held it longest."""
@@ -309,11 +315,9 @@ def run_plan(data: PlanInput) -> PlanResult:
             latest = max(children, key=lambda dep: schedule.finish[dep], default=None)
             released = spec.release or 0
             waited = schedule.waited_on.get(spec.key)
-            work_days = _working_days(spec.operations, day_minutes)
-            material_bound = material is not None and cal.after(material, work_days) > spec.due
             if latest is not None and schedule.finish[latest] > max(released, now):
                 answer = limited_by(by_key[latest])
-            elif late and material_bound:
+            elif late and _material_bound(spec, material):
                 answer = reason.get(spec.key, "")
             elif waited is not None:
                 answer = f"capacity:{waited}"

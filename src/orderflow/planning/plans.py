@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import TypeVar
+
+K = TypeVar("K")
 
 
 class PlanKind(StrEnum):
@@ -50,9 +53,7 @@ def rolling_days(today: date, is_working_day: Callable[[date], bool], n: int = 3
     return out
 
 
-def achievement(
-    planned: Mapping[object, Decimal], finished: Mapping[object, Decimal]
-) -> Decimal | None:
+def achievement(planned: Mapping[K, Decimal], finished: Mapping[K, Decimal]) -> Decimal | None:
     """Share of the plan achieved, 0..1 (None when nothing was planned)."""
     total = sum((q for q in planned.values() if q > 0), Decimal(0))
     if total <= 0:

@@ -308,7 +308,11 @@ def _unload(
         if wc is None or wc not in free:
             continue
         shut = closed[wc]
-        axis = WorkAxis(today, periods[wc], lambda d, shut=shut: d not in shut and calendar(d))
+
+        def is_open(day: date, shut: frozenset[date] = shut) -> bool:
+            return day not in shut and calendar(day)
+
+        axis = WorkAxis(today, periods[wc], is_open)
         w = axis.to_work(minute_of(op.start, today, zone))
         end_w = axis.to_work(minute_of(op.finish, today, zone))
         while w < end_w:

@@ -168,7 +168,7 @@ def board(rt: Runtime, me: Principal, *, start: date | None = None, days: int = 
                 .group_by(PlanLoad.work_centre_id)
             )
         }
-        bars: dict[tuple[int, int], list[BarRead]] = {}
+        bars: dict[tuple[int | None, int], list[BarRead]] = {}
         for op, product_id, so_number, mo_number in ops:
             begin = max(op.start, window_start)
             end = min(op.finish, window_end)

@@ -49,8 +49,7 @@ class Operation(NamedTuple):
     days: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class JobSpec:
+class JobSpec(NamedTuple):
     key: str
     operations: tuple[Operation, ...]
     #: The day the job must be finished by (for an order: its due date less the buffer).
@@ -172,6 +171,8 @@ class Placer:
             s = starts[j] if starts[j] > t else t
             if s < best[2]:
                 best = (unit, j, s, t)
+                if s == t:
+                    break  # nothing can start sooner than asked
         return best
 
     def occupy(self, wc_id: int, unit: int, j: int, s: int, minutes: int) -> tuple[int, int]:

@@ -7,11 +7,12 @@ engine), and writes the result in one transaction: the run is whole or absent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from itertools import islice
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from orderflow.auth.models import User
@@ -197,7 +198,7 @@ def store(
     _insert(
         s,
         PlannedOperation,
-        [
+        (
             {
                 "run_id": run.id,
                 "job_key": p.job,
@@ -212,13 +213,13 @@ def store(
                 "late": lateness.get(order_of[p.job], 0) > 0,
             }
             for p in result.schedule.all_placements()
-        ],
+        ),
     )
     netting = result.netting
     _insert(
         s,
         MaterialRequirement,
-        [
+        (
             {
                 "run_id": run.id,
                 "req_key": req.key,
@@ -242,7 +243,7 @@ def store(
                 ],
             }
             for req, need in result.requirements
-        ],
+        ),
     )
     suggestions = [
         {
@@ -319,10 +320,12 @@ def store(
     return run
 
 
-def _insert(s: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    # Core inserts in batches: a 10,000-order plan writes a few hundred thousand rows.
-    for start in range(0, len(rows), 5000):
-        s.execute(insert(model.__table__), rows[start : start + 5000])
+def _insert(s: Session, model: Any, rows: Iterable[dict[str, Any]]) -> None:
+    # Core inserts in batches from a generator: a 10,000-order plan writes a few hundred
+    # thousand rows, and never holds them all in memory at once.
+    it = iter(rows)
+    while batch := list(islice(it, 5000)):
+        s.execute(insert(model.__table__), batch)
 
 
 def update_documents(
@@ -381,7 +384,7 @@ def update_documents(
                 kinds=["finish_production_order"],
                 due=finish,
             )
-    mo = ProductionOrder.__table__
+    mo = cast(Table, ProductionOrder.__table__)
     s.execute(
         update(mo)
         .where(mo.c.id == bindparam("b_id"))
@@ -394,7 +397,7 @@ def update_documents(
         mo_rows,
     )
     if op_rows:
-        op = ProductionOperation.__table__
+        op = cast(Table, ProductionOperation.__table__)
         s.execute(
             update(op)
             .where(op.c.production_order_id == bindparam("b_order"), op.c.seq == bindparam("b_seq"))
@@ -420,7 +423,7 @@ def update_documents(
                 "b_limit": worst[3] if worst[2] else "",
             }
         )
-    pi = ProductionInstruction.__table__
+    pi = cast(Table, ProductionInstruction.__table__)
     s.execute(
         update(pi)
         .where(pi.c.id == bindparam("b_id"))

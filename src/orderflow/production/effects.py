@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from orderflow.core.errors import (
@@ -620,7 +620,7 @@ def _receive(
             )
         )
     else:
-        table = StockLevel.__table__
+        table = cast(Table, StockLevel.__table__)
         s.execute(
             update(table).where(table.c.id == level.id).values(on_hand=table.c.on_hand + quantity)
         )

@@ -94,7 +94,7 @@ def _bom_line(s: Session, rt: Runtime, me: Principal, row: dict[str, str], prefi
     other components stay as they are."""
     product = _product(s, me, row, prefix)
     current = masterdata.bom_read(s, product)
-    lines = [
+    lines: list[dict[str, object]] = [
         {
             "component_code": ln.component_code,
             "quantity": ln.quantity,
@@ -103,7 +103,7 @@ def _bom_line(s: Session, rt: Runtime, me: Principal, row: dict[str, str], prefi
         }
         for ln in current.lines
     ]
-    new = {
+    new: dict[str, object] = {
         "component_code": row.get("component_code", ""),
         "quantity": row.get("quantity", ""),
         "overage": row.get("overage") or "0",
@@ -133,7 +133,7 @@ def _bom_line(s: Session, rt: Runtime, me: Principal, row: dict[str, str], prefi
 def _routing_step(s: Session, rt: Runtime, me: Principal, row: dict[str, str], prefix: str) -> bool:
     product = _product(s, me, row, prefix)
     current = masterdata.routing_read(s, product)
-    steps = [
+    steps: list[dict[str, object]] = [
         {
             "seq": st.seq,
             "name": st.name,
@@ -143,7 +143,7 @@ def _routing_step(s: Session, rt: Runtime, me: Principal, row: dict[str, str], p
         }
         for st in current.steps
     ]
-    new = {
+    new: dict[str, object] = {
         "seq": row.get("seq", ""),
         "name": row.get("operation") or row.get("name", ""),
         "work_centre_code": row.get("work_centre_code", ""),

@@ -159,7 +159,7 @@ def confirm_change(ctx: StepContext) -> None:
     """Sales and purchasing both sign the changed requirements; then the tech pack is made
     again (back to draft, to be checked)."""
     pack, fields = cast(TechPack, ctx.doc), cast(ConfirmChangeFields, ctx.fields)
-    department = fields.department or next(
+    department: str | None = fields.department or next(
         (d for d, roles in CONFIRMERS.items() if ctx.roles & roles), None
     )
     if department is None or not (ctx.roles & (CONFIRMERS[department] | {"admin"})):
