@@ -155,25 +155,27 @@ class Placer:
         """(unit, gap index, working-minute start, working minute asked for) of the earliest
         fit at or after clock minute ``minute``."""
         t = self.axes[wc_id].to_work(minute)
-        best = (0, 0, INF, t)
+        best_unit, best_j, best_s = 0, 0, INF
         for unit, (starts, ends) in enumerate(self.gaps[wc_id]):
-            i = bisect_right(ends, t)
             last = len(starts) - 1
-            j, scanned = i, 0
-            while j < last and scanned < MAX_SCAN:
-                s = starts[j] if starts[j] > t else t
-                if s + minutes <= ends[j]:
-                    break
-                j += 1
-                scanned += 1
-            else:
+            if last == 0 or ends[last - 1] <= t:
+                # No gap before the unit's free end reaches past t: only the end counts.
                 j = last
+            else:
+                j, scanned = bisect_right(ends, t), 0
+                while j < last and scanned < MAX_SCAN:
+                    if (starts[j] if starts[j] > t else t) + minutes <= ends[j]:
+                        break
+                    j += 1
+                    scanned += 1
+                else:
+                    j = last
             s = starts[j] if starts[j] > t else t
-            if s < best[2]:
-                best = (unit, j, s, t)
+            if s < best_s:
+                best_unit, best_j, best_s = unit, j, s
                 if s == t:
                     break  # nothing can start sooner than asked
-        return best
+        return best_unit, best_j, best_s, t
 
     def occupy(self, wc_id: int, unit: int, j: int, s: int, minutes: int) -> tuple[int, int]:
         starts, ends = self.gaps[wc_id][unit]

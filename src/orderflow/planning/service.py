@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from orderflow.auth.models import User
@@ -317,7 +317,32 @@ def store(
         for supply, qty in netting.supply_left
     ]
     _insert(s, PlanLeftover, leftovers)
+    _prune(s, snap.group_key, keep=KEEP_RUNS)
     return run
+
+
+#: Runs whose details (jobs, operations, requirements…) are kept; older runs keep only
+#: their header (when, by whom, how it came out), so the tables do not grow without end.
+KEEP_RUNS = 3
+
+
+def _prune(s: Session, group_key: str, *, keep: int) -> None:
+    old = (
+        select(PlanRun.id)
+        .where(PlanRun.group_key == group_key)
+        .order_by(PlanRun.id.desc())
+        .offset(keep)
+    )
+    ids = list(s.scalars(old))
+    if not ids:
+        return
+    for model in (PlannedOperation, PlannedJob, MaterialRequirement, PlanLoad, PlanLeftover):
+        s.execute(delete(model).where(model.run_id.in_(ids)))
+    s.execute(
+        delete(PlanSuggestion).where(
+            PlanSuggestion.run_id.in_(ids), PlanSuggestion.released_as.is_(None)
+        )
+    )
 
 
 def _insert(s: Session, model: Any, rows: Iterable[dict[str, Any]]) -> None:
