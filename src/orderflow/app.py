@@ -21,8 +21,8 @@ from orderflow.planning.api import router as planning_router
 from orderflow.production.api import ROUTERS as production_routers
 from orderflow.runtime import Runtime
 from orderflow.sales.api import router as orders_router
-from orderflow.sampling.api import packs as packs_router
-from orderflow.sampling.api import samples as samples_router
+from orderflow.samples.api import packs as packs_router
+from orderflow.samples.api import samples as samples_router
 from orderflow.system.api import router as system_router
 from orderflow.tasks.api import router as tasks_router
 from orderflow.worker import run_worker

@@ -41,7 +41,7 @@ from orderflow.production.models import (
     WorkCentre,
 )
 from orderflow.sales.models import SalesOrder, SalesOrderLine
-from orderflow.sampling.models import SampleRequest, SampleRound, TechPack
+from orderflow.samples.models import SampleRequest, SampleRound, TechPack
 from orderflow.shipping.models import Shipment, ShipmentLine
 
 metadata = Base.metadata

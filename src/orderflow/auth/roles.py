@@ -75,8 +75,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     "costing.create": frozenset({Role.SALES, Role.SALES_CLERK, Role.ORDER_MANAGER, Role.ADMIN}),
-    "sampling.read": ALL_ROLES - {Role.FINANCE, Role.FINANCE_MANAGER},
-    "sampling.create": frozenset(
+    "samples.read": ALL_ROLES - {Role.FINANCE, Role.FINANCE_MANAGER},
+    "samples.create": frozenset(
         {
             Role.SALES,
             Role.SALES_CLERK,

@@ -27,8 +27,8 @@ from orderflow.runtime import Principal, Runtime
 from orderflow.sales.models import Channel, Priority
 from orderflow.sales.schemas import LineCreate, OrderCreate
 from orderflow.sales.service import apply_step, create_order
-from orderflow.sampling import service as sampling
-from orderflow.sampling.schemas import SampleCreate, TechPackCreate
+from orderflow.samples import service as samples
+from orderflow.samples.schemas import SampleCreate, TechPackCreate
 
 D = Decimal
 
@@ -311,7 +311,7 @@ def load(rt: Runtime, p: dict[Role, Principal]) -> None:
 
     # Samples: one approved in the first round, one in its second round; a tech pack that
     # does not match the approved sample (no quality area here: sales and purchasing told).
-    first = sampling.create_sample(
+    first = samples.create_sample(
         rt,
         clerk,
         SampleCreate(
@@ -326,8 +326,8 @@ def load(rt: Runtime, p: dict[Role, Principal]) -> None:
         (technical, "submit", {"standard_minutes": "下料 25；焊接 40；喷塑 20"}),
         (clerk, "approve", {}),
     ):
-        sampling.step_sample(rt, who, first.id, name, fields, expected_version=None)
-    second = sampling.create_sample(
+        samples.step_sample(rt, who, first.id, name, fields, expected_version=None)
+    second = samples.create_sample(
         rt, clerk, SampleCreate(title="VF-55 面板丝印样", due_at=rt.now() + timedelta(days=2))
     )
     for who, name, fields in (
@@ -335,8 +335,8 @@ def load(rt: Runtime, p: dict[Role, Principal]) -> None:
         (technical, "submit", {}),
         (clerk, "reject", {"reason": "丝印颜色偏差"}),
     ):
-        sampling.step_sample(rt, who, second.id, name, fields, expected_version=None)
-    pack = sampling.create_pack(
+        samples.step_sample(rt, who, second.id, name, fields, expected_version=None)
+    pack = samples.create_pack(
         rt,
         technical,
         TechPackCreate(
@@ -346,7 +346,7 @@ def load(rt: Runtime, p: dict[Role, Principal]) -> None:
             pattern="RAL7035",
         ),
     )
-    sampling.step_pack(
+    samples.step_pack(
         rt,
         technical,
         pack.id,

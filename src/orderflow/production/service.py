@@ -48,7 +48,7 @@ from orderflow.production.schemas import (
 from orderflow.runtime import Principal, Runtime
 from orderflow.sales.flow import CONFIRMED, PARTIALLY_SHIPPED
 from orderflow.sales.models import SalesOrder
-from orderflow.sampling.models import TechPack
+from orderflow.samples.models import TechPack
 
 
 def _at(name: str) -> Callable[[DocumentMixin, datetime], datetime]:

@@ -10,7 +10,7 @@ from orderflow.notify.web import router as notify_pages
 from orderflow.planning.web import router as planning_pages
 from orderflow.production.web import router as production_pages
 from orderflow.sales.web import router as order_pages
-from orderflow.sampling.web import router as sampling_pages
+from orderflow.samples.web import router as sample_pages
 from orderflow.tasks.web import router as task_pages
 
 PAGE_ROUTERS: list[APIRouter] = [
@@ -21,5 +21,5 @@ PAGE_ROUTERS: list[APIRouter] = [
     planning_pages,
     production_pages,
     costing_pages,
-    sampling_pages,
+    sample_pages,
 ]

@@ -25,7 +25,7 @@ from orderflow.production.flow import (
     latest_confirmable,
     propose_milestones,
 )
-from orderflow.sampling.flow import first_pass_rate
+from orderflow.samples.flow import first_pass_rate
 
 
 def weekdays(day: date) -> bool:

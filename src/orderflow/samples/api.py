@@ -7,8 +7,8 @@ from fastapi import APIRouter, Response, status
 from orderflow.api.deps import IdempotencyKeyDep, PrincipalDep, RuntimeDep
 from orderflow.api.documents import add_document_routes, with_etag
 from orderflow.api.schemas import Page
-from orderflow.sampling import service
-from orderflow.sampling.schemas import (
+from orderflow.samples import service
+from orderflow.samples.schemas import (
     SampleCreate,
     SampleRead,
     SamplesRead,
@@ -16,8 +16,8 @@ from orderflow.sampling.schemas import (
     TechPackRead,
 )
 
-samples = APIRouter(prefix="/sample-requests", tags=["sampling"])
-packs = APIRouter(prefix="/tech-packs", tags=["sampling"])
+samples = APIRouter(prefix="/sample-requests", tags=["samples"])
+packs = APIRouter(prefix="/tech-packs", tags=["samples"])
 
 
 @samples.post("", response_model=SampleRead, status_code=status.HTTP_201_CREATED)

@@ -15,8 +15,8 @@ from orderflow.auth.roles import PERMISSIONS
 from orderflow.core.errors import OrderFlowError, ValidationFailed, validate
 from orderflow.core.kit import document_events
 from orderflow.runtime import Principal
-from orderflow.sampling import service
-from orderflow.sampling.schemas import SampleCreate, TechPackCreate
+from orderflow.samples import service
+from orderflow.samples.schemas import SampleCreate, TechPackCreate
 from orderflow.tasks.service import list_tasks
 from orderflow.web.documents import form_fields, step_from_form
 from orderflow.web.render import register_page, render
@@ -37,12 +37,12 @@ def _list(
 ) -> Response:
     return render(
         request,
-        "sampling_list.html",
+        "samples_list.html",
         status_code=status_code,
         found=service.list_samples(runtime(request), me),
         values=values or {},
         errors=errors or {},
-        may_create=me.can(PERMISSIONS["sampling.create"]),
+        may_create=me.can(PERMISSIONS["samples.create"]),
     )
 
 
@@ -88,7 +88,7 @@ def _sample(
     rt = runtime(request)
     return render(
         request,
-        "sampling_sample.html",
+        "samples_sample.html",
         status_code=status_code,
         sample=service.get_sample(rt, me, sample_id),
         events=document_events(rt, me, service.SAMPLES, sample_id),
@@ -97,7 +97,7 @@ def _sample(
         ),
         error=error,
         failed_step=step,
-        may_create=me.can(PERMISSIONS["sampling.create"]),
+        may_create=me.can(PERMISSIONS["samples.create"]),
     )
 
 
@@ -154,7 +154,7 @@ def _pack(
     rt = runtime(request)
     return render(
         request,
-        "sampling_pack.html",
+        "samples_pack.html",
         status_code=status_code,
         pack=service.get_pack(rt, me, pack_id),
         events=document_events(rt, me, service.PACKS, pack_id),

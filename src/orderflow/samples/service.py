@@ -32,7 +32,7 @@ from orderflow.notify.service import queue_staff
 from orderflow.parties.models import Customer
 from orderflow.runtime import Principal, Runtime
 from orderflow.sales.models import SalesOrder
-from orderflow.sampling.flow import (
+from orderflow.samples.flow import (
     APPROVED,
     CHECKED,
     CONFIRMERS,
@@ -47,8 +47,8 @@ from orderflow.sampling.flow import (
     pack_lifecycle,
     sample_lifecycle,
 )
-from orderflow.sampling.models import SampleRequest, SampleRound, TechPack
-from orderflow.sampling.schemas import (
+from orderflow.samples.models import SampleRequest, SampleRound, TechPack
+from orderflow.samples.schemas import (
     RoundRead,
     SampleCreate,
     SampleRead,
@@ -138,9 +138,9 @@ def report_mismatch(s: Session, rt: Runtime, pack: TechPack, result: StepResult)
             kind="tech_pack_mismatch",
             role=role,
             user_id=None,
-            subject=t("sampling.notice.mismatch.subject", "zh-CN", number=pack.number),
+            subject=t("samples.notice.mismatch.subject", "zh-CN", number=pack.number),
             body=t(
-                "sampling.notice.mismatch.body",
+                "samples.notice.mismatch.body",
                 "zh-CN",
                 number=pack.number,
                 order=pack.sales_order_number,
@@ -184,14 +184,14 @@ PACK_LIFECYCLE = pack_lifecycle()
 SAMPLES: DocumentKind[SampleRequest] = DocumentKind(
     model=SampleRequest,
     lifecycle=SAMPLE_LIFECYCLE,
-    read_permission="sampling.read",
+    read_permission="samples.read",
     effects={"submit": submit, "approve": approve, "reject": reject},
     load_options=(selectinload(SampleRequest.rounds),),
 )
 PACKS: DocumentKind[TechPack] = DocumentKind(
     model=TechPack,
     lifecycle=PACK_LIFECYCLE,
-    read_permission="sampling.read",
+    read_permission="samples.read",
     effects={"check": check, "confirm_change": confirm_change},
     after={"check": report_mismatch},
 )
@@ -257,7 +257,7 @@ def read_pack(s: Session, pack: TechPack, me: Principal) -> TechPackRead:
 def create_sample(
     rt: Runtime, me: Principal, data: SampleCreate, *, idempotency_key: str | None = None
 ) -> SampleRead:
-    require(me, "sampling.create")
+    require(me, "samples.create")
 
     def create(s: Session) -> SampleRead:
         problems: list[FieldError] = []
@@ -307,7 +307,7 @@ def create_sample(
     return once(
         rt,
         me,
-        scope="sampling.create",
+        scope="samples.create",
         body=data.model_dump(mode="json"),
         key=idempotency_key,
         create=create,
@@ -317,7 +317,7 @@ def create_sample(
 
 def list_samples(rt: Runtime, me: Principal, *, state: str | None = None) -> SamplesRead:
     """Sample requests, newest first, with the first-pass rate of the approved ones (E10, N2)."""
-    require(me, "sampling.read")
+    require(me, "samples.read")
     with rt.db.reading() as s:
         query = select(SampleRequest).where(SampleRequest.company_id == me.company_id)
         if state:
@@ -349,7 +349,7 @@ def list_samples(rt: Runtime, me: Principal, *, state: str | None = None) -> Sam
 def create_pack(
     rt: Runtime, me: Principal, data: TechPackCreate, *, idempotency_key: str | None = None
 ) -> TechPackRead:
-    require(me, "sampling.create")
+    require(me, "samples.create")
     from orderflow.sales.service import ORDERS
 
     def create(s: Session) -> TechPackRead:
@@ -389,7 +389,7 @@ def create_pack(
     return once(
         rt,
         me,
-        scope="sampling.create_pack",
+        scope="samples.create_pack",
         body=data.model_dump(mode="json"),
         key=idempotency_key,
         create=create,
@@ -441,7 +441,7 @@ def step_pack(
 
 
 def packs_of_order(rt: Runtime, me: Principal, sales_order_id: int) -> list[TechPackRead]:
-    require(me, "sampling.read")
+    require(me, "samples.read")
     with rt.db.reading() as s:
         return [
             read_pack(s, pack, me)
