@@ -1,7 +1,8 @@
-"""Shared benchmark plumbing: fresh databases, timing, percentiles, JSON out."""
+"""Shared benchmark plumbing: fresh databases, clients as threads or processes, percentiles."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import statistics
 import tempfile
@@ -11,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 PG_ADMIN = os.environ.get("ORDERFLOW_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -53,24 +55,29 @@ class Run:
         }
 
 
+def _timed(one: Callable[[int], None], per_client: int) -> list[float]:
+    mine = []
+    for i in range(per_client):
+        start = time.perf_counter()
+        one(i)
+        mine.append((time.perf_counter() - start) * 1000)
+    return mine
+
+
 def run_clients(clients: int, per_client: int, one: Callable[[int, int], None]) -> Run:
-    """Run ``one(client, i)`` per_client times in each of ``clients`` threads, timing each call."""
+    """``one(client, i)`` per_client times in each of ``clients`` threads of this process."""
     latencies: list[float] = []
     lock = threading.Lock()
     barrier = threading.Barrier(clients + 1)
     errors: list[BaseException] = []
 
     def worker(client: int) -> None:
-        mine = []
         barrier.wait()
-        for i in range(per_client):
-            start = time.perf_counter()
-            try:
-                one(client, i)
-            except BaseException as exc:
-                errors.append(exc)
-                return
-            mine.append((time.perf_counter() - start) * 1000)
+        try:
+            mine = _timed(lambda i: one(client, i), per_client)
+        except BaseException as exc:
+            errors.append(exc)
+            return
         with lock:
             latencies.extend(mine)
 
@@ -86,4 +93,44 @@ def run_clients(clients: int, per_client: int, one: Callable[[int, int], None]) 
         raise RuntimeError(
             f"{len(errors)} benchmark calls failed; first: {errors[0]!r}"
         ) from errors[0]
+    return Run(clients * per_client, elapsed, latencies)
+
+
+ClientFactory = Callable[..., Callable[[int], None]]
+"""Module-level function ``(client, *args) -> one(i)``, called inside each client process."""
+
+
+def _process_client(
+    make: ClientFactory, client: int, args: tuple[Any, ...], per_client: int, barrier: Any, out: Any
+) -> None:
+    try:
+        one = make(client, *args)  # set up (connections, tokens) before the clock starts
+        barrier.wait()
+        out.put(("ok", _timed(one, per_client)))
+    except BaseException as exc:
+        out.put(("error", repr(exc)))
+
+
+def run_client_processes(clients: int, per_client: int, make: ClientFactory, *args: Any) -> Run:
+    """Each client is its own process (as app workers and client programs are), so the
+    figures are not bounded by one interpreter's lock."""
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(clients + 1)
+    out = ctx.Queue()
+    procs = [
+        ctx.Process(target=_process_client, args=(make, c, args, per_client, barrier, out))
+        for c in range(clients)
+    ]
+    for p in procs:
+        p.start()
+    barrier.wait()
+    start = time.perf_counter()
+    results = [out.get() for _ in procs]
+    elapsed = time.perf_counter() - start
+    for p in procs:
+        p.join()
+    errors = [detail for status, detail in results if status == "error"]
+    if errors:
+        raise RuntimeError(f"{len(errors)} benchmark clients failed; first: {errors[0]}")
+    latencies = [ms for _, mine in results for ms in mine]
     return Run(clients * per_client, elapsed, latencies)

@@ -13,7 +13,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.common import fresh_database, run_clients
+from bench.common import fresh_database, run_client_processes, run_clients
 
 SCHEMA = [
     "CREATE TABLE raw_orders (id {pk}, number VARCHAR(32), state VARCHAR(32), customer_id INTEGER, total NUMERIC(18,2), created_at TIMESTAMP)",
@@ -98,10 +98,20 @@ def _order_writer(kind: str, url: str) -> Any:
     return one
 
 
+def _process_writer(client: int, kind: str, url: str) -> Any:
+    write = _order_writer(kind, url)
+    return lambda i: write(client, i)
+
+
 def measure(kind: str, orders: int, clients: int) -> dict[str, Any]:
+    """Clients as the service path runs them: threads on SQLite, processes on PostgreSQL."""
     with fresh_database(kind) as url:
         _setup(kind, url)
-        run = run_clients(clients, max(1, orders // clients), _order_writer(kind, url))
+        per_client = max(1, orders // clients)
+        if kind == "postgresql" and clients > 1:
+            run = run_client_processes(clients, per_client, _process_writer, kind, url)
+        else:
+            run = run_clients(clients, per_client, _order_writer(kind, url))
         return {"path": "raw", "database": kind, "clients": clients, **run.figures()}
 
 

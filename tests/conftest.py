@@ -94,9 +94,12 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def rt(db_url: str, clock: FrozenClock) -> Iterator[Runtime]:
+def rt(db_url: str, clock: FrozenClock, tmp_path: Path) -> Iterator[Runtime]:
     settings = Settings(
-        database_url=db_url, secret_key="test-secret-key-0123456789", embedded_worker=False
+        database_url=db_url,
+        secret_key="test-secret-key-0123456789",
+        embedded_worker=False,
+        files_dir=tmp_path / "files",  # uploads and PDFs, never in the working tree
     )
     runtime = Runtime.from_settings(settings, clock=clock)
     wipe(runtime)

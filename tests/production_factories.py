@@ -4,12 +4,14 @@ parts and a customer-supplied label; P1 is made from them, P2 is bought (traded)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from orderflow.catalog.models import PriceListEntry, Product, ProductKind
-from orderflow.inventory.models import StockLevel, Warehouse
+from orderflow.inventory.ledger import receive
+from orderflow.inventory.models import Warehouse
 from orderflow.org.models import Company
 from orderflow.production.models import BomLine, RoutingStep, WorkCentre
 from orderflow.runtime import Runtime
@@ -146,14 +148,16 @@ def make_plant(rt: Runtime, world: World, *, raw_stock: int = 40, sister_raw: in
                 ),
             ]
         )
-        s.add(
-            StockLevel(
+        s.flush()
+        if raw_stock:
+            receive(
+                s,
                 warehouse_id=world.warehouse_id,
                 product_id=products["RAW"],
-                on_hand=Decimal(raw_stock),
-                reserved=Decimal(0),
+                quantity=Decimal(raw_stock),
+                reason="opening_balance",
+                at=now,
             )
-        )
         # A sister company of the same group, with its own product master and warehouse.
         sister = Company(code="ACME-SZ", name="ACME 深圳", group_code="G", currency="CNY")
         s.add(sister)
@@ -173,13 +177,53 @@ def make_plant(rt: Runtime, world: World, *, raw_stock: int = 40, sister_raw: in
         s.add_all([twin, wh])
         s.flush()
         if sister_raw:
-            s.add(
-                StockLevel(
-                    warehouse_id=wh.id,
-                    product_id=twin.id,
-                    on_hand=Decimal(sister_raw),
-                    reserved=Decimal(0),
-                )
+            receive(
+                s,
+                warehouse_id=wh.id,
+                product_id=twin.id,
+                quantity=Decimal(sister_raw),
+                reason="opening_balance",
+                at=now,
             )
         assert s.scalar(select(Company.group_code).where(Company.id == world.company_id)) == "G"
         return Plant({"PRESS": press.id, "ASSY": assembly.id}, products, sister.id, wh.id)
+
+
+def ready_order(
+    rt: Runtime,
+    world: World,
+    lines: list[tuple[str, int]],
+    *,
+    days: int = 30,
+    priority: str = "normal",
+) -> int:
+    """An order that is confirmed (waiting for what stock cannot cover, after its review)
+    and effective (a stock-up notice, B9): what production is released for."""
+    from orderflow.contracts.schemas import StockUpCreate
+    from orderflow.contracts.service import issue_stock_up
+    from orderflow.core.errors import Conflict
+    from orderflow.review import service as review
+    from orderflow.sales.service import apply_step, create_order
+    from tests.factories import order_data
+
+    clerk = world["sales_clerk"]
+    data = order_data(
+        rt,
+        world,
+        priority=priority,
+        requested_date=(rt.today() + timedelta(days=days)).isoformat(),
+        lines=[{"product_code": code, "quantity": str(qty)} for code, qty in lines],
+    )
+    order = create_order(rt, clerk, data)
+    try:
+        apply_step(rt, clerk, order.id, "confirm", {"on_shortage": "wait"}, expected_version=None)
+    except Conflict:  # waits for stock: its date is reviewed first (C2, review.regular_orders)
+        opened = review.start_review(rt, clerk, order.id)
+        for role in opened.routing:
+            review.apply_step(rt, world[role], opened.id, "sign_off", {}, expected_version=None)
+        review.apply_step(
+            rt, world["order_manager"], opened.id, "approve", {}, expected_version=None
+        )
+        apply_step(rt, clerk, order.id, "confirm", {"on_shortage": "wait"}, expected_version=None)
+    issue_stock_up(rt, world["order_manager"], StockUpCreate(order_id=order.id, reason="备货生产"))
+    return order.id

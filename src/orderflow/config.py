@@ -34,6 +34,22 @@ class Settings(BaseSettings):
     sweep_interval_seconds: float = 30.0
     #: Secure cookies need HTTPS; the demo on 127.0.0.1 runs plain HTTP.
     cookie_secure: bool = False
+    #: Uploaded files (signature scans, written approvals) and generated PDFs. Default:
+    #: a folder next to the SQLite file (``orderflow.db`` → ``orderflow-files/``), or
+    #: ``./orderflow-files`` for PostgreSQL.
+    files_dir: Path | None = None
+    upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    #: A TrueType font (.ttf, or .ttc with ``#index``) embedded in PDFs; unset: the
+    #: built-in Adobe CID font STSong-Light (no font file needed, rendered by the viewer).
+    pdf_font: Path | None = None
+
+    def files_path(self) -> Path:
+        if self.files_dir is not None:
+            return self.files_dir
+        if self.database_url.startswith("sqlite:///"):
+            db = Path(self.database_url.removeprefix("sqlite:///"))
+            return db.with_name(db.stem + "-files")
+        return Path("orderflow-files").resolve()
 
     @field_validator("secret_key")
     @classmethod

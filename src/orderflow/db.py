@@ -8,6 +8,7 @@ the database lock instead of failing half-way with "database is locked" on upgra
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -25,8 +26,10 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from orderflow.core.clock import as_utc
+from orderflow.core.errors import VersionMismatch
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -68,6 +71,10 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+#: Execution option marking a unit of work that only reads.
+READ_ONLY = "orderflow_read_only"
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if is_sqlite(url):
         engine = create_engine(
@@ -80,7 +87,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
-    kwargs.setdefault("pool_pre_ping", True)
+    # No pre-ping: it costs a round trip on every unit of work. A connection the server
+    # dropped fails one request (clients retry safely with Idempotency-Key) and SQLAlchemy
+    # then replaces every pooled connection; recycling keeps them from growing stale.
+    kwargs.setdefault("pool_recycle", 1800)
     return create_engine(url, **kwargs)
 
 
@@ -98,7 +108,45 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads begin deferred: in WAL mode they never wait for the writer. An IMMEDIATE
+        # read would queue behind every write on SQLite's sleeping busy handler.
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+class FairLock:
+    """A lock taken in arrival order: the thread releasing it hands it to the longest
+    waiter, so no writer can barge ahead of those queued (a plain Lock lets the releasing
+    thread take it straight back, which starved some writers for a second under load)."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiters: deque[threading.Lock] = deque()
+        self._held = False
+
+    def acquire(self) -> None:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return
+            baton = threading.Lock()
+            baton.acquire()
+            self._waiters.append(baton)
+        baton.acquire()  # released by the holder handing over; _held stays True meanwhile
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().release()
+            else:
+                self._held = False
+
+    def __enter__(self) -> FairLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
 
 
 class Database:
@@ -108,11 +156,14 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
         # SQLite has one writer at a time. Queueing this process's writers on a lock is fair
         # and wakes the next one at once; SQLite's own busy handler sleeps and retries, which
         # gave multi-second tails under 8 concurrent clients. Other processes still meet the
         # busy timeout.
-        self._write_lock: threading.Lock | None = threading.Lock() if is_sqlite(url) else None
+        self._write_lock: FairLock | None = FairLock() if is_sqlite(url) else None
 
     @property
     def dialect(self) -> str:
@@ -120,19 +171,28 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One use case, one commit: everything inside is written together or not at all."""
-        if self._write_lock is None:
-            with self.sessions() as session, session.begin():
+        """One use case, one commit: everything inside is written together or not at all.
+
+        A document changed by someone else since it was loaded (its versioned UPDATE found
+        no row) rolls the whole use case back as VersionMismatch.
+        """
+        try:
+            if self._write_lock is None:
+                with self.sessions() as session, session.begin():
+                    yield session
+                return
+            with self._write_lock, self.sessions() as session, session.begin():
                 yield session
-            return
-        with self._write_lock, self.sessions() as session, session.begin():
-            yield session
+        except StaleDataError as exc:
+            raise VersionMismatch(
+                "The document was changed by someone else; reload and retry"
+            ) from exc
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads; closing it ends the transaction and leaves loaded objects
-        usable (detached, not expired)."""
-        with self.sessions() as session:
+        usable (detached, not expired). Never write through it."""
+        with self._read_sessions() as session:
             yield session
 
     def dispose(self) -> None:

@@ -1,6 +1,7 @@
 """A real browser (Debian's Chromium, driven by Playwright) takes one order from entry to paid:
 a clerk enters and confirms it, logistics ships it and records the delivery, finance
-invoices it and records the payment, and the timeline shows every step."""
+invoices it and records the payment, and the timeline shows every step. Then the technical
+department adds a price row to a product through its edit form (rows added with HTMX)."""
 
 from __future__ import annotations
 
@@ -153,4 +154,20 @@ def test_an_order_from_entry_to_paid_in_the_browser(
             "items => items.map(i => i.dataset.event)"
         )
         assert events == ["create", "confirm", "ship", "deliver", "invoice", "pay"]
+        logout()
+
+        # Master data: the technical department gives P1 a second price row (added with
+        # HTMX; a stray extra row removed again) and sees it on the product page.
+        login("technical")
+        page.goto(f"{base}/products/{world.products['P1']}/edit")
+        page.click("#add-price")
+        page.click("#add-price")
+        expect(page.locator("#price-rows tr")).to_have_count(3)
+        page.locator("#price-rows tr").nth(2).locator(".remove-price").click()
+        page.fill("#price-1-list", "VIP")
+        page.fill("#price-1-price", "88.00")
+        page.click("#save-product")
+        expect(page).to_have_url(re.compile(r"/products/\d+$"))
+        expect(page.locator("#prices")).to_contain_text("VIP")
+        expect(page.locator("#prices tbody tr")).to_have_count(2)
         browser.close()

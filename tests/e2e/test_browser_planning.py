@@ -7,60 +7,44 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from orderflow.costing.schemas import BudgetCreate
 from orderflow.costing.service import create_budget, step_budget
-from orderflow.inventory.models import StockLevel
+from orderflow.inventory.ledger import receive
 from orderflow.runtime import Runtime
-from orderflow.sales.service import apply_step, create_order
 from tests.e2e.test_browser_order_to_cash import chromium, server  # noqa: F401  (fixtures)
-from tests.factories import PASSWORD, World, order_data
-from tests.production_factories import make_plant
+from tests.factories import PASSWORD, World
+from tests.production_factories import make_plant, ready_order
 
 pytestmark = pytest.mark.browser
 
 
 def _orders(rt: Runtime, world: World) -> list[tuple[str, int]]:
-    """Two confirmed orders short of stock (P1: 100 in stock), both budgeted and approved:
-    an urgent one that the plan makes at once, and one due in two days that cannot make it."""
+    """Two orders short of stock (P1: 100 in stock), reviewed, confirmed, effective, their
+    cost budgets approved: an urgent one the plan makes at once, and one due in two days
+    that cannot make it."""
     plant = make_plant(rt, world, raw_stock=5000)
     with rt.db.transaction() as s:
-        s.add(
-            StockLevel(
-                warehouse_id=world.warehouse_id,
-                product_id=plant.products["PART"],
-                on_hand=Decimal(5000),
-                reserved=Decimal(0),
-            )
+        receive(
+            s,
+            warehouse_id=world.warehouse_id,
+            product_id=plant.products["PART"],
+            quantity=Decimal(5000),
+            reason="opening_balance",
+            at=rt.now(),
         )
-    numbers = []
+    made = []
     for quantity, days, priority in ((110, 20, "urgent"), (130, 2, "normal")):
-        data = order_data(
-            rt,
-            world,
-            priority=priority,
-            requested_date=(rt.today() + timedelta(days=days)).isoformat(),
-            lines=[{"product_code": "P1", "quantity": str(quantity)}],
-        )
-        order = create_order(rt, world["sales_clerk"], data)
-        apply_step(
-            rt,
-            world["sales_clerk"],
-            order.id,
-            "confirm",
-            {"on_shortage": "wait"},
-            expected_version=None,
-        )
-        budget = create_budget(rt, world["sales_clerk"], BudgetCreate(sales_order_id=order.id))
+        order_id = ready_order(rt, world, [("P1", quantity)], days=days, priority=priority)
+        budget = create_budget(rt, world["sales_clerk"], BudgetCreate(sales_order_id=order_id))
         for role in ("sales_clerk", "procurement", "planner"):
             step_budget(rt, world[role], budget.id, "sign", {}, expected_version=None)
         step_budget(rt, world["general_manager"], budget.id, "approve", {}, expected_version=None)
-        numbers.append((order.number, order.id))
-    return numbers
+        made.append((budget.sales_order_number, order_id))
+    return made
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from orderflow.core.errors import VersionMismatch
 from orderflow.core.events import SYSTEM, verify_chains
-from orderflow.core.tasks import DONE, Task
+from orderflow.core.tasks import DONE, Task, apply_task_rules
 from orderflow.policy.loader import TaskRule
 from orderflow.runtime import Runtime
 from orderflow.sales.service import ORDERS, apply_step, create_order, order_events
@@ -53,3 +53,27 @@ def test_a_fact_is_on_the_timeline_and_closes_the_tasks_it_names(rt: Runtime) ->
             {"carrier": "SF"},
             expected_version=order.version,
         )
+
+
+def test_a_kind_already_open_is_not_opened_twice(rt: Runtime) -> None:
+    world = make_world(rt)
+    order = create_order(rt, world["sales_clerk"], order_data(rt, world))
+    with rt.db.transaction() as s:
+        doc = ORDERS.load(s, world["sales_clerk"], order.id)
+        # "create" opened handle_order; the same signal again must leave that one task.
+        again = apply_task_rules(
+            s,
+            policy=rt.policy,
+            doc=doc,
+            signals={"create"},
+            now=rt.now(),
+            actor_id=None,
+            assignee_for=lambda d, r: None,
+            resolvers={},
+        )
+    assert again.opened == []
+    with rt.db.reading() as s:
+        kinds = s.scalars(
+            select(Task.kind).where(Task.document_id == order.id, Task.state == "open")
+        ).all()
+    assert kinds == ["handle_order"]

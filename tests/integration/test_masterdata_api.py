@@ -135,6 +135,18 @@ def test_products_with_price_lists(api: Api) -> None:
         "technical", "PATCH", f"/api/v1/products/{made.json()['id']}", json={"active": False}
     )
     assert off.json()["active"] is False
+    # Saving the price list again with a row kept (same list and quantity) changes it in
+    # place; the unique key on (product, list, quantity) must not trip.
+    repriced = api.as_(
+        "technical",
+        "PATCH",
+        f"/api/v1/products/{made.json()['id']}",
+        json={"prices": [{"price_list": "STD", "unit_price": "95"}]},
+    )
+    assert repriced.status_code == 200, repriced.text
+    assert [(p["min_quantity"], p["unit_price"]["amount"]) for p in repriced.json()["prices"]] == [
+        ("0", "95.00")
+    ]
 
 
 def test_stock_adjustments_keep_on_hand_equal_to_the_ledger(

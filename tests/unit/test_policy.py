@@ -75,3 +75,19 @@ def test_missing_and_malformed_files_say_so(tmp_path: Path) -> None:
         load_policy(tmp_path / "nope.toml")
     with pytest.raises(PolicyError, match="not valid TOML"):
         load_policy(write(tmp_path, "[thresholds\n"))
+
+
+def test_a_task_may_name_a_deadline_and_follows_it(tmp_path: Path) -> None:
+    policy = load_policy(write(tmp_path, '[deadlines]\nproduction_instruction = "2h"\n'))
+    rule = next(r for r in policy.tasks if r.kind == "production_instruction")
+    assert (rule.due, rule.role, rule.open_on) == ("2h", "planner", ["order_effective"])
+    assert "production_released" in rule.close_on
+
+
+def test_every_routed_reviewer_needs_a_task_rule(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="review.routing.regular: .*'review:quality'"):
+        load_policy(write(tmp_path, '[review.routing]\nregular = ["quality"]\n'))
+    with pytest.raises(PolicyError, match="review.regular_orders"):
+        load_policy(write(tmp_path, '[review]\nregular_orders = "sometimes"\n'))
+    with pytest.raises(PolicyError, match="quotes.surcharges"):
+        load_policy(write(tmp_path, '[quotes.surcharges]\nmagic = "0.1"\n'))

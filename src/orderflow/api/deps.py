@@ -14,7 +14,8 @@ from orderflow.runtime import Principal, Runtime
 _bearer = HTTPBearer(auto_error=False)
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    # async: a plain attribute read need not hop to the thread pool.
     return request.app.state.runtime  # type: ignore[no-any-return]
 
 
@@ -32,7 +33,7 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def if_match(value: Annotated[str | None, Header(alias="If-Match")] = None) -> int | None:
+async def if_match(value: Annotated[str | None, Header(alias="If-Match")] = None) -> int | None:
     """The version a step expects, from ``If-Match: 3`` or ``If-Match: "3"`` (an ETag)."""
     if value is None:
         return None
@@ -48,7 +49,7 @@ def if_match(value: Annotated[str | None, Header(alias="If-Match")] = None) -> i
 IfMatchDep = Annotated[int | None, Depends(if_match)]
 
 
-def idempotency_key(
+async def idempotency_key(
     value: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> str | None:
     if value is not None and not (1 <= len(value) <= 128):

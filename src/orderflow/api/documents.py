@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Body, Response
@@ -11,6 +12,7 @@ from pydantic import BaseModel
 from orderflow.api.deps import IfMatchDep, PrincipalDep, RuntimeDep
 from orderflow.api.schemas import EventRead
 from orderflow.core.kit import DocumentKind, Reader, document_events, get_document, run_step
+from orderflow.runtime import Runtime
 
 
 def with_etag(response: Response, doc: Any) -> Any:
@@ -23,15 +25,22 @@ def add_document_routes(
     router: APIRouter,
     kind: DocumentKind[Any],
     *,
-    read: Reader[Any, Any],
+    read: Reader[Any, Any] | Callable[[Runtime], Reader[Any, Any]],
     read_model: type[BaseModel],
+    read_needs_runtime: bool = False,
 ) -> None:
-    """``GET /{id}``, ``POST /{id}/transitions/{name}`` and ``GET /{id}/events`` on ``router``."""
+    """``GET /{id}``, ``POST /{id}/transitions/{name}`` and ``GET /{id}/events`` on ``router``.
+
+    ``read_needs_runtime``: ``read`` is a factory taking the runtime and answering the
+    reader (for read models that need the clock or the policy, e.g. "expired")."""
     label = kind.document_type.replace("_", " ")
     steps = ", ".join(kind.lifecycle.transitions)
 
+    def reader(rt: Runtime) -> Reader[Any, Any]:
+        return read(rt) if read_needs_runtime else read  # type: ignore[call-arg,return-value]
+
     def get_one(doc_id: int, rt: RuntimeDep, me: PrincipalDep, response: Response) -> Any:
-        return with_etag(response, get_document(rt, me, kind, doc_id, read))
+        return with_etag(response, get_document(rt, me, kind, doc_id, reader(rt)))
 
     def transition(
         doc_id: int,
@@ -42,7 +51,9 @@ def add_document_routes(
         version: IfMatchDep,
         fields: dict[str, Any] | None = Body(default=None),
     ) -> Any:
-        doc = run_step(rt, me, kind, doc_id, name, fields, expected_version=version, read=read)
+        doc = run_step(
+            rt, me, kind, doc_id, name, fields, expected_version=version, read=reader(rt)
+        )
         return with_etag(response, doc)
 
     def events(doc_id: int, rt: RuntimeDep, me: PrincipalDep) -> list[EventRead]:

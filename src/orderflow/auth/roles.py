@@ -44,6 +44,67 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.read": frozenset({Role.ADMIN, Role.GENERAL_MANAGER}),
     "users.write": frozenset({Role.ADMIN}),
     "notifications.read_all": frozenset({Role.ADMIN, Role.ORDER_MANAGER, Role.GENERAL_MANAGER}),
+    # Review, quotes, contracts, changes (C, D, G)
+    "reviews.read": ALL_ROLES - {Role.QUALITY, Role.WAREHOUSE, Role.LOGISTICS, Role.AFTER_SALES},
+    "reviews.start": frozenset({Role.SALES, Role.SALES_CLERK, Role.ORDER_MANAGER, Role.ADMIN}),
+    "quotes.read": frozenset(
+        {
+            Role.SALES,
+            Role.SALES_CLERK,
+            Role.ORDER_MANAGER,
+            Role.TECHNICAL,
+            Role.TECHNICAL_MANAGER,
+            Role.FINANCE,
+            Role.FINANCE_MANAGER,
+            Role.GENERAL_MANAGER,
+            Role.ADMIN,
+        }
+    ),
+    "quotes.create": frozenset({Role.SALES, Role.SALES_CLERK, Role.ORDER_MANAGER, Role.ADMIN}),
+    "contracts.read": ALL_ROLES - {Role.QUALITY, Role.AFTER_SALES},
+    "contracts.create": frozenset({Role.SALES_CLERK, Role.ORDER_MANAGER, Role.ADMIN}),
+    "changes.read": ALL_ROLES - {Role.WAREHOUSE, Role.LOGISTICS, Role.AFTER_SALES},
+    "changes.create": frozenset(
+        {Role.SALES, Role.SALES_CLERK, Role.ORDER_MANAGER, Role.TECHNICAL, Role.ADMIN}
+    ),
+    # 备货通知单 (B9): marketing headquarters and the production division.
+    "stock_up.issue": frozenset(
+        {Role.ORDER_MANAGER, Role.PRODUCTION_MANAGER, Role.GENERAL_MANAGER, Role.ADMIN}
+    ),
+    # Procurement, inventory, quality, exception slips (issue 5).
+    "suppliers.read": ALL_ROLES - {Role.SALES, Role.AFTER_SALES},
+    "suppliers.write": frozenset({Role.PROCUREMENT, Role.PROCUREMENT_MANAGER, Role.ADMIN}),
+    "purchasing.read": ALL_ROLES - {Role.SALES, Role.AFTER_SALES},
+    "requisitions.create": frozenset(
+        {
+            Role.PLANNER,
+            Role.MATERIALS_CONTROL,
+            Role.PROCUREMENT,
+            Role.PROCUREMENT_MANAGER,
+            Role.ADMIN,
+        }
+    ),
+    "purchase_orders.create": frozenset({Role.PROCUREMENT, Role.PROCUREMENT_MANAGER, Role.ADMIN}),
+    "transfers.read": ALL_ROLES - {Role.SALES, Role.AFTER_SALES},
+    "transfers.create": frozenset(
+        {
+            Role.PLANNER,
+            Role.MATERIALS_CONTROL,
+            Role.PROCUREMENT,
+            Role.PROCUREMENT_MANAGER,
+            Role.WAREHOUSE,
+            Role.ADMIN,
+        }
+    ),
+    "customer_supplied.create": frozenset(
+        {Role.SALES_CLERK, Role.ORDER_MANAGER, Role.PLANNER, Role.WAREHOUSE, Role.ADMIN}
+    ),
+    "stock_counts.create": frozenset({Role.WAREHOUSE, Role.ADMIN}),
+    "locations.write": frozenset({Role.WAREHOUSE, Role.ADMIN}),
+    "inspections.read": ALL_ROLES - {Role.SALES},
+    "inspections.create": frozenset({Role.QUALITY, Role.QUALITY_MANAGER, Role.ADMIN}),
+    "exceptions.read": ALL_ROLES,
+    "exceptions.raise": ALL_ROLES,
     # Planning and production (issue 4): everyone may see plans and progress (N1).
     "production.read": ALL_ROLES,
     "production.masterdata": frozenset(
@@ -86,6 +147,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Role.ADMIN,
         }
     ),
+}
+
+#: The departments a contract is filed to (备案, D3), as the roles that work in each.
+DEPARTMENT_ROLES: dict[str, frozenset[str]] = {
+    "finance": frozenset({Role.FINANCE, Role.FINANCE_MANAGER}),
+    "sales": frozenset({Role.SALES, Role.SALES_CLERK, Role.ORDER_MANAGER}),
+    "production": frozenset({Role.PRODUCTION, Role.PRODUCTION_MANAGER, Role.PLANNER}),
+    "procurement": frozenset({Role.PROCUREMENT, Role.PROCUREMENT_MANAGER, Role.MATERIALS_CONTROL}),
+    "logistics": frozenset({Role.LOGISTICS, Role.WAREHOUSE}),
+    "technical": frozenset({Role.TECHNICAL, Role.TECHNICAL_MANAGER}),
+    "management": frozenset({Role.GENERAL_MANAGER, Role.GROUP_GENERAL_MANAGER}),
 }
 
 #: Roles that see every order of their company; a salesperson sees the orders they own.

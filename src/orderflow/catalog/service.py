@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from orderflow.api.schemas import Money
 from orderflow.catalog.models import PriceListEntry, Product
 from orderflow.catalog.schemas import (
+    PriceIn,
     PriceRead,
     ProductCreate,
     ProductFields,
@@ -100,8 +101,27 @@ def _apply(product: Product, data: ProductFields) -> None:
         keys = [(p.price_list, p.min_quantity) for p in data.prices]
         if len(keys) != len(set(keys)):
             problems.add("prices", "Two prices for the same list and quantity", "duplicate_price")
-        product.prices = [PriceListEntry(**p.model_dump()) for p in data.prices]
+        else:
+            product.prices = _entries(product.prices, data.prices)
     problems.raise_if_any()
+
+
+def _entries(current: list[PriceListEntry], wanted: list[PriceIn]) -> list[PriceListEntry]:
+    """The new price list, keeping each row whose (list, minimum quantity) stays.
+
+    Changed in place rather than replaced: the unit of work inserts before it deletes, so a
+    new row with an old row's key would break the unique key on every plain re-save.
+    """
+    kept = {(e.price_list, e.min_quantity): e for e in current}
+    out = []
+    for price in wanted:
+        entry = kept.get((price.price_list, price.min_quantity)) or PriceListEntry(
+            price_list=price.price_list, min_quantity=price.min_quantity
+        )
+        entry.unit_price = price.unit_price
+        entry.currency = price.currency
+        out.append(entry)
+    return out
 
 
 def add_product(s: Session, rt: Runtime, principal: Principal, data: ProductCreate) -> Product:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -28,6 +29,13 @@ class DocumentMixin:
     event_hash: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # SQLAlchemy's version counter: every UPDATE of a document carries
+        # "WHERE version = <as loaded>" and fails (StaleDataError) if another writer moved
+        # it on. The engine sets the next version itself (generator off), once per step.
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
 
     @declared_attr
     def company_id(cls) -> Mapped[int]:

@@ -9,7 +9,8 @@
         ├── TransitionNotAllowed   the step is not allowed from the current state
         ├── VersionMismatch        someone changed the document since it was read
         ├── IdempotencyKeyReused   the same key came with another request body
-        └── InsufficientStock      a reservation could not be made
+        ├── InsufficientStock      a reservation could not be made
+        └── ReviewRequired         the order must pass its review first (C2, C6)
 
 Each carries a stable ``code`` so clients and translations key on it, not on text.
 """
@@ -139,3 +140,8 @@ def validate(schema: type[M], data: Mapping[str, Any] | None, *, prefix: str = "
                 for e in exc.errors()
             ]
         ) from exc
+
+
+class ReviewRequired(Conflict):
+    code = "review_required"
+    title = "The order must pass its review first"

@@ -12,9 +12,21 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, insert, select, update
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -97,6 +109,32 @@ class Actor:
 SYSTEM = Actor(None, "system")
 
 
+_INSERT_EVENT = insert(Event.__table__)
+# Run on the session's connection: appends touch no ORM state, so they skip the
+# autoflush Session.execute would do (the document's changes are written once, at the end).
+
+
+@cache
+def _head_statements(table: Table) -> tuple[Any, Any]:
+    """Read the chain head under a row lock; move it. Built once per document table."""
+    read = (
+        select(table.c.event_seq, table.c.event_hash)
+        .where(table.c.id == bindparam("doc_id"))
+        .with_for_update()
+    )
+    move = (
+        update(table)
+        .where(table.c.id == bindparam("doc_id"))
+        .values(
+            event_seq=bindparam("seq"),
+            event_hash=bindparam("digest"),
+            # Appending changes the document: a step holding the old version must fail.
+            version=table.c.version + 1,
+        )
+    )
+    return read, move
+
+
 def record_event(
     session: Session,
     doc: DocumentMixin,
@@ -108,65 +146,55 @@ def record_event(
     to_state: str | None = None,
     payload: dict[str, Any] | None = None,
     reason: str | None = None,
-    head: tuple[int, str] | None = None,
+    in_step: bool = False,
 ) -> Event:
     """Append one event to ``doc``'s chain and move the chain head, in the caller's transaction.
 
-    ``head`` is the chain head the caller already holds under a lock (the workflow engine
-    gets it from its version claim); without it the head is re-read under a row lock,
-    because another writer (the sweeper) may have appended since the document was loaded.
-    FOR UPDATE is a no-op on SQLite, which its database lock serialises anyway.
+    ``in_step``: the caller is the workflow engine, which has already moved the document's
+    version on; the head is then taken from the loaded document and written with the rest
+    of the document's changes in one UPDATE at flush, whose ``WHERE version = …`` fails
+    (and rolls everything back) if anyone appended since the document was loaded.
+    Otherwise (the sweeper) the head is re-read under a row lock and moved, with the
+    version, at once. FOR UPDATE is a no-op on SQLite, which its database lock serialises.
     """
     table = type(doc).__table__  # type: ignore[attr-defined]
-    if head is None:
-        row = session.execute(
-            select(table.c.event_seq, table.c.event_hash)
-            .where(table.c.id == doc.id)
-            .with_for_update()
-        ).one()
+    if in_step:
+        head = (doc.event_seq, doc.event_hash)
+    else:
+        row = session.connection().execute(_head_statements(table)[0], {"doc_id": doc.id}).one()
         head = (row.event_seq, row.event_hash)
     seq, prev = head[0] + 1, head[1]
     # Stored exactly as hashed: UTC time, JSON-native payload (Decimals become strings).
     at = as_utc(at)
     payload = jsonable(payload or {})
-    digest = _digest(
-        document_type=doc.document_type,
-        document_id=doc.id,
-        seq=seq,
-        name=name,
-        actor_id=actor.id,
-        at=at,
-        from_state=from_state,
-        to_state=to_state,
-        payload=payload,
-        reason=reason,
-        prev_hash=prev,
-    )
-    event = Event(
-        document_type=doc.document_type,
-        document_id=doc.id,
-        seq=seq,
-        name=name,
-        actor_id=actor.id,
-        actor_name=actor.name,
-        at=at,
-        from_state=from_state,
-        to_state=to_state,
-        payload=payload,
-        reason=reason,
-        prev_hash=prev,
-        hash=digest,
-    )
-    # Core statements: an append must not pay for an ORM flush on every step.
-    columns = {c.key: getattr(event, c.key) for c in Event.__table__.columns if c.key != "id"}
-    session.execute(insert(Event.__table__).values(**columns))
-    session.execute(
-        update(table).where(table.c.id == doc.id).values(event_seq=seq, event_hash=digest)
-    )
-    # Keep the loaded object in step without marking it dirty (no extra UPDATE at flush).
-    set_committed_value(doc, "event_seq", seq)
-    set_committed_value(doc, "event_hash", digest)
-    return event
+    row = {
+        "document_type": doc.document_type,
+        "document_id": doc.id,
+        "seq": seq,
+        "name": name,
+        "actor_id": actor.id,
+        "actor_name": actor.name,
+        "at": at,
+        "from_state": from_state,
+        "to_state": to_state,
+        "payload": payload,
+        "reason": reason,
+        "prev_hash": prev,
+    }
+    row["hash"] = _digest(**{k: v for k, v in row.items() if k != "actor_name"})
+    # A Core insert built once: an append must not pay for an ORM flush on every step.
+    session.connection().execute(_INSERT_EVENT, row)
+    if in_step:
+        doc.event_seq, doc.event_hash = seq, row["hash"]
+    else:
+        session.execute(
+            _head_statements(table)[1], {"doc_id": doc.id, "seq": seq, "digest": row["hash"]}
+        )
+        # Keep the loaded object in step without marking it dirty (no UPDATE at flush).
+        set_committed_value(doc, "event_seq", seq)
+        set_committed_value(doc, "event_hash", row["hash"])
+        set_committed_value(doc, "version", doc.version + 1)
+    return Event(**row)
 
 
 def timeline(session: Session, document_type: str, document_id: int) -> list[Event]:

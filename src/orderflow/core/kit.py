@@ -13,11 +13,12 @@ commit); ``run_step``, ``get_document`` and ``document_events`` open their own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from orderflow.api.schemas import EventRead
@@ -34,13 +35,16 @@ from orderflow.core.workflow import (
     record_fact,
     start_document,
 )
+from orderflow.policy.loader import Policy
 from orderflow.runtime import Principal, Runtime
 
 D = TypeVar("D", bound=DocumentMixin)
 R = TypeVar("R")
 
-AfterStep = Callable[[Session, Runtime, D, StepResult], None]
-"""Runs after a step in its transaction, with the runtime (see ``DocumentKind.after``)."""
+
+#: Every declared kind by document type: lets generic code (attachments, links) load any
+#: document for a caller with that kind's visibility rules.
+KINDS: dict[str, DocumentKind[Any]] = {}
 
 
 def actor_of(principal: Principal) -> Actor:
@@ -59,9 +63,13 @@ class DocumentKind(Generic[D]):
     scope: Callable[[Principal], ColumnElement[bool]] | None = None
     #: Loader options for ``load`` (``selectinload(Model.lines)``…).
     load_options: tuple[Any, ...] = ()
-    #: Step name → what to do after the step, in its transaction, with the runtime at hand:
-    #: for work that needs the runtime, e.g. calling another area through a port.
-    after: Mapping[str, AfterStep[Any]] = field(default_factory=dict)
+    #: A second company column whose company sees the document too: a transfer between
+    #: the group's companies (调拨) belongs to the supplying company and is received by
+    #: the other.
+    shared_with: Any = None
+
+    def __post_init__(self) -> None:
+        KINDS[self.model.document_type] = self
 
     @property
     def document_type(self) -> str:
@@ -70,6 +78,8 @@ class DocumentKind(Generic[D]):
     def visible(self, principal: Principal) -> ColumnElement[bool]:
         """Documents this caller may see: their company's, narrowed by ``scope``."""
         clause: ColumnElement[bool] = self.model.company_id == principal.company_id
+        if self.shared_with is not None:
+            clause = or_(clause, self.shared_with == principal.company_id)
         if self.scope is not None:
             clause = and_(clause, self.scope(principal))
         return clause
@@ -97,8 +107,10 @@ class DocumentKind(Generic[D]):
         *,
         actor: Actor,
         payload: dict[str, Any] | None = None,
+        signals: Collection[str] = (),
     ) -> StepResult:
-        """Save a new document: its number (if it has none yet), first event and tasks."""
+        """Save a new document: its number (if it has none yet), first event and tasks;
+        ``signals`` are extra facts for the task rules."""
         now = rt.now()
         if not doc.number:
             doc.number = next_number(
@@ -106,9 +118,17 @@ class DocumentKind(Generic[D]):
                 company_id=doc.company_id,
                 prefix=self.model.number_prefix,
                 year=now.astimezone(rt.policy.zone).year,
+                gapless=self.model.number_prefix in rt.policy.numbering.gapless,
             )
         return start_document(
-            session, self.lifecycle, doc, actor=actor, now=now, policy=rt.policy, payload=payload
+            session,
+            self.lifecycle,
+            doc,
+            actor=actor,
+            now=now,
+            policy=rt.policy,
+            payload=payload,
+            signals=signals,
         )
 
     def step(
@@ -123,7 +143,7 @@ class DocumentKind(Generic[D]):
         expected_version: int | None = None,
     ) -> StepResult:
         """Apply step ``name`` as ``principal``: checked whole first, then done whole."""
-        result = apply_transition(
+        return apply_transition(
             session,
             self.lifecycle,
             doc,
@@ -135,11 +155,8 @@ class DocumentKind(Generic[D]):
             policy=rt.policy,
             expected_version=expected_version,
             effect=self.effects.get(name),
+            runtime=rt,
         )
-        follow = self.after.get(name)
-        if follow is not None:
-            follow(session, rt, doc, result)
-        return result
 
     def fact(
         self,
@@ -151,12 +168,12 @@ class DocumentKind(Generic[D]):
         actor: Actor,
         payload: dict[str, Any] | None = None,
         reason: str | None = None,
+        signals: Collection[str] = (),
     ) -> StepResult:
         """Record on ``doc`` something another document brought about (no state change);
-        the policy's task rules see ``name`` as a signal."""
-        return record_fact(
+        the policy's task rules see ``name`` (and any extra ``signals``) as signals."""
+        return self.fact_in(
             session,
-            self.lifecycle,
             doc,
             name,
             actor=actor,
@@ -164,6 +181,64 @@ class DocumentKind(Generic[D]):
             policy=rt.policy,
             payload=payload,
             reason=reason,
+            signals=signals,
+        )
+
+    def fact_in(
+        self,
+        session: Session,
+        doc: D,
+        name: str,
+        *,
+        actor: Actor,
+        now: datetime,
+        policy: Policy,
+        payload: dict[str, Any] | None = None,
+        reason: str | None = None,
+        signals: Collection[str] = (),
+    ) -> StepResult:
+        """``fact`` from inside another document's step effect, which has the step's clock
+        and policy (``StepContext.now`` / ``.policy``) rather than a runtime."""
+        return record_fact(
+            session,
+            self.lifecycle,
+            doc,
+            name,
+            actor=actor,
+            now=now,
+            policy=policy,
+            payload=payload,
+            reason=reason,
+            signals=signals,
+        )
+
+    def step_in(
+        self,
+        session: Session,
+        doc: D,
+        name: str,
+        *,
+        actor: Actor,
+        roles: Collection[str],
+        now: datetime,
+        policy: Policy,
+        fields: Mapping[str, Any] | None = None,
+        runtime: Runtime | None = None,
+    ) -> StepResult:
+        """Apply a step of this kind from inside another document's step effect (a review
+        declined by the general manager cancels its order), with the same checks."""
+        return apply_transition(
+            session,
+            self.lifecycle,
+            doc,
+            name,
+            actor=actor,
+            roles=roles,
+            fields=fields,
+            now=now,
+            policy=policy,
+            effect=self.effects.get(name),
+            runtime=runtime,
         )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, insert, update
+from sqlalchemy import Connection, Engine, ForeignKey, Integer, String, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -18,28 +18,58 @@ class Counter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
-def next_number(session: Session, *, company_id: int, prefix: str, year: int) -> str:
-    """Take the next number in the caller's transaction.
-
-    The counter row stays locked until commit, so callers take the number as late as they
-    can (just before committing) to keep concurrent creates from queueing on it. A rolled
-    back transaction gives its number back: there are no gaps from failed requests.
-    """
-    table = Counter.__table__
-    bump = (
-        update(table)
-        .where(table.c.company_id == company_id, table.c.prefix == prefix, table.c.year == year)
-        .values(last=table.c.last + 1)
-        .returning(table.c.last)
+_counters = Counter.__table__
+_BUMP = (
+    update(_counters)
+    .where(
+        _counters.c.company_id == bindparam("k_company"),
+        _counters.c.prefix == bindparam("k_prefix"),
+        _counters.c.year == bindparam("k_year"),
     )
-    value = session.execute(bump).scalar()
+    .values(last=_counters.c.last + 1)
+    .returning(_counters.c.last)
+)
+
+
+def next_number(
+    session: Session, *, company_id: int, prefix: str, year: int, gapless: bool = True
+) -> str:
+    """The next number for ``prefix`` in the company and year.
+
+    ``gapless``: taken in the caller's transaction; the counter row stays locked until
+    commit and a rolled-back transaction gives its number back. Otherwise (PostgreSQL) the
+    number is taken and committed at once on a connection of its own, so concurrent
+    creators never queue on the counter; a failed request then leaves a gap. On SQLite,
+    with its single writer, numbers are always taken in the caller's transaction.
+    """
+    key = {"k_company": company_id, "k_prefix": prefix, "k_year": year}
+    bind = session.get_bind()
+    if gapless or bind.dialect.name == "sqlite" or not isinstance(bind, Engine):
+        return _format(prefix, year, _take(session.connection(), key))
+    with bind.connect() as own:
+        value = _take(own, key)
+        own.commit()
+    return _format(prefix, year, value)
+
+
+def _format(prefix: str, year: int, value: int) -> str:
+    return f"{prefix}-{year}-{value:06d}"
+
+
+def _take(conn: Connection, key: dict[str, object]) -> int:
+    value = conn.execute(_BUMP, key).scalar()
     if value is None:
         try:
-            with session.begin_nested():
-                session.execute(
-                    insert(table).values(company_id=company_id, prefix=prefix, year=year, last=0)
+            with conn.begin_nested():
+                conn.execute(
+                    insert(_counters).values(
+                        company_id=key["k_company"],
+                        prefix=key["k_prefix"],
+                        year=key["k_year"],
+                        last=0,
+                    )
                 )
         except IntegrityError:
             pass  # another transaction made the row first; the bump below queues behind it
-        value = session.execute(bump).scalar_one()
-    return f"{prefix}-{year}-{value:06d}"
+        value = conn.execute(_BUMP, key).scalar_one()
+    return int(value)

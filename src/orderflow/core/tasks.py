@@ -19,11 +19,13 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
-    insert,
+    bindparam,
     or_,
-    select,
+    text,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from orderflow.core.calendar import BusinessCalendar
@@ -41,6 +43,16 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_sweep", "state", "next_check_at"),
         Index("ix_tasks_document", "document_type", "document_id", "state"),
+        # A kind is open at most once per document; the database holds the rule.
+        Index(
+            "uq_tasks_open_kind",
+            "document_type",
+            "document_id",
+            "kind",
+            unique=True,
+            postgresql_where=text("state = 'open'"),
+            sqlite_where=text("state = 'open'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -92,6 +104,8 @@ def due_for(
     calendar: BusinessCalendar,
     resolvers: dict[str, DueResolver],
 ) -> datetime:
+    if rule.anchor is not None:
+        return anchored_due(rule, doc, now, calendar)
     if isinstance(rule.due, dict):
         priority = getattr(doc, "priority", "normal")
         return calendar.due(now, parse_duration(rule.due[priority]))
@@ -100,12 +114,56 @@ def due_for(
     return calendar.due(now, parse_duration(rule.due))
 
 
+def anchored_due(
+    rule: TaskRule, doc: DocumentMixin, now: datetime, calendar: BusinessCalendar
+) -> datetime:
+    """``rule.due`` working days before the document's ``rule.anchor`` date, at the close
+    of that working day; a deadline already past when the task opens is due at once."""
+    anchor = getattr(doc, rule.anchor or "", None)
+    if anchor is None:
+        return now
+    day = anchor.astimezone(calendar.zone).date() if isinstance(anchor, datetime) else anchor
+    return max(calendar.close_of_working_day(day, int(str(rule.due).removesuffix("wd"))), now)
+
+
 @dataclass(frozen=True)
 class TaskChanges:
     """Kinds of task opened and closed by one step."""
 
     opened: list[str]
     closed: list[str]
+
+
+_tasks = Task.__table__
+_this_document = and_(
+    _tasks.c.document_type == bindparam("doc_type"),
+    _tasks.c.document_id == bindparam("doc_id"),
+    _tasks.c.state == OPEN,
+)
+# Built once: this runs on every step of every document.
+# Run on the session's connection: appends touch no ORM state, so they skip the
+# autoflush Session.execute would do (the document's changes are written once, at the end).
+_CLOSE_TASKS = (
+    update(_tasks)
+    .where(_this_document, _tasks.c.kind.in_(bindparam("kinds", expanding=True)))
+    .values(
+        state=DONE,
+        closed_at=bindparam("now"),
+        closed_by_id=bindparam("actor_id"),
+        next_check_at=None,
+    )
+)
+# A literal predicate: a bound one cannot be sent with several rows (executemany).
+_OPEN_ONLY = text("state = 'open'")
+_OPEN_TASKS = {
+    name: dialect_insert(_tasks)
+    .on_conflict_do_nothing(
+        index_elements=["document_type", "document_id", "kind"],
+        index_where=_OPEN_ONLY,
+    )
+    .returning(_tasks.c.kind, sort_by_parameter_order=True)
+    for name, dialect_insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
 
 
 def apply_task_rules(
@@ -122,31 +180,20 @@ def apply_task_rules(
 ) -> TaskChanges:
     """Close, then open, the tasks whose policy rules match this step's signals.
 
-    Core statements, not ORM objects: this runs on every step of every document. A new
-    document has no tasks yet, which saves the look-up on the hot create path.
+    Core statements, not ORM objects: this runs on every step of every document.
     """
     rules = policy.rules_for(doc.document_type)
     to_close = [r.kind for r in rules if signals & set(r.close_on)]
     to_open = [r for r in rules if signals & set(r.open_on)]
-    table = Task.__table__
-    mine = and_(
-        table.c.document_type == doc.document_type,
-        table.c.document_id == doc.id,
-        table.c.state == OPEN,
-    )
+    mine = {"doc_type": doc.document_type, "doc_id": doc.id}
     if to_close and not new_document:
-        session.execute(
-            update(table)
-            .where(mine, table.c.kind.in_(to_close))
-            .values(state=DONE, closed_at=now, closed_by_id=actor_id, next_check_at=None)
+        session.connection().execute(
+            _CLOSE_TASKS, {**mine, "kinds": to_close, "now": now, "actor_id": actor_id}
         )
     if not to_open:
         return TaskChanges([], to_close)
-    still_open = set() if new_document else set(session.scalars(select(table.c.kind).where(mine)))
     rows = []
     for rule in to_open:
-        if rule.kind in still_open:
-            continue  # a kind is open at most once per document
         due = as_utc(due_for(rule, doc, now, policy.business_calendar, resolvers))
         rows.append(
             {
@@ -169,9 +216,10 @@ def apply_task_rules(
                 "next_check_at": due,
             }
         )
-    if rows:
-        session.execute(insert(table), rows)
-    return TaskChanges([r["kind"] for r in rows], to_close)
+    connection = session.connection()
+    # A kind already open on this document stays as it is (the partial unique index).
+    opened = connection.execute(_OPEN_TASKS[connection.dialect.name], rows).scalars().all()
+    return TaskChanges(list(opened), to_close)
 
 
 def move_due(

@@ -15,9 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from orderflow.core.documents import DocumentMixin
 from orderflow.core.errors import (
@@ -103,6 +101,10 @@ class StepContext:
     payload: dict[str, Any] = field(default_factory=dict)
     #: Set by the effect of a DERIVED step.
     next_state: str | None = None
+    #: The caller's runtime when the step came through the kit (``DocumentKind.step``):
+    #: for effects that ask a port taking one (``ports.promise_date``) or start another
+    #: document. None when ``apply_transition`` is called bare.
+    runtime: Any = None
 
 
 Effect = Callable[[StepContext], None]
@@ -148,22 +150,13 @@ def check_transition(
     return tr
 
 
-def _claim(session: Session, doc: DocumentMixin, now: datetime) -> tuple[int, str]:
-    """Claim the document's next version, or raise: of two concurrent writers exactly one
-    passes this conditional update; the other fails before doing any work. The same
-    statement hands back the event chain head, current under the row lock it took."""
-    table = type(doc).__table__  # type: ignore[attr-defined]
-    claimed = session.execute(
-        update(table)
-        .where(table.c.id == doc.id, table.c.version == doc.version)
-        .values(version=doc.version + 1, updated_at=now)
-        .returning(table.c.event_seq, table.c.event_hash)
-    ).one_or_none()
-    if claimed is None:
-        raise VersionMismatch(f"{doc.number} was changed by someone else; reload and retry")
-    set_committed_value(doc, "version", doc.version + 1)
-    set_committed_value(doc, "updated_at", now)
-    return claimed.event_seq, claimed.event_hash
+def _claim(doc: DocumentMixin, now: datetime) -> None:
+    """Move the document to its next version. The UPDATE that writes the step's changes
+    carries ``WHERE version = <the version loaded>`` (SQLAlchemy's version counter), so of
+    two concurrent writers exactly one commits; the other's flush finds no row and its
+    whole transaction rolls back with VersionMismatch (db.Database.transaction)."""
+    doc.version = doc.version + 1
+    doc.updated_at = now
 
 
 def apply_transition(
@@ -180,6 +173,7 @@ def apply_transition(
     expected_version: int | None = None,
     effect: Effect | None = None,
     reason: str | None = None,
+    runtime: Any = None,
 ) -> StepResult:
     """Apply step ``name`` to ``doc`` within the caller's transaction, or raise and change nothing.
 
@@ -195,8 +189,8 @@ def apply_transition(
     if tr.guard is not None:
         tr.guard(doc, parsed)
 
-    head = _claim(session, doc, now)
-    ctx = StepContext(session, doc, actor, frozenset(roles), parsed, now, policy)
+    _claim(doc, now)
+    ctx = StepContext(session, doc, actor, frozenset(roles), parsed, now, policy, runtime=runtime)
     if effect is not None:
         effect(ctx)
     before = doc.state
@@ -211,7 +205,6 @@ def apply_transition(
         payload.setdefault(
             "fields", parsed.model_dump(mode="json", exclude={"reason"}, exclude_none=True)
         )
-    session.flush()
     event = record_event(
         session,
         doc,
@@ -222,7 +215,7 @@ def apply_transition(
         to_state=doc.state,
         payload=payload,
         reason=reason,
-        head=head,
+        in_step=True,
     )
     tasks = apply_task_rules(
         session,
@@ -246,8 +239,12 @@ def start_document(
     now: datetime,
     policy: Policy,
     payload: dict[str, Any] | None = None,
+    signals: Collection[str] = (),
 ) -> StepResult:
-    """Record a new document's creation: its first event and the tasks creation opens."""
+    """Record a new document's creation: its first event and the tasks creation opens.
+
+    ``signals`` are extra facts for the task rules (a review routed to production opens
+    production's task: ``review:production``)."""
     doc.state = doc.state or lc.initial
     doc.version, doc.event_seq, doc.event_hash = 1, 0, ""
     doc.created_at = doc.updated_at = now
@@ -262,13 +259,13 @@ def start_document(
         from_state=None,
         to_state=doc.state,
         payload=payload,
-        head=(0, ""),
+        in_step=True,  # the head (0, "") written with the document's next UPDATE
     )
     tasks = apply_task_rules(
         session,
         policy=policy,
         doc=doc,
-        signals={CREATE, f"state:{doc.state}"},
+        signals={CREATE, f"state:{doc.state}", *signals},
         now=now,
         actor_id=actor.id,
         assignee_for=lc.assignee_for,
@@ -289,6 +286,7 @@ def record_fact(
     policy: Policy,
     payload: dict[str, Any] | None = None,
     reason: str | None = None,
+    signals: Collection[str] = (),
 ) -> StepResult:
     """Record something that happened to ``doc`` without changing its state.
 
@@ -297,7 +295,7 @@ def record_fact(
     and the policy's task rules see the signal ``name`` like a step's, so a rule can close
     this document's task ("close_on = ['production_released']") or open the next one.
     """
-    head = _claim(session, doc, now)
+    _claim(doc, now)
     event = record_event(
         session,
         doc,
@@ -308,13 +306,13 @@ def record_fact(
         to_state=doc.state,
         payload=payload,
         reason=reason,
-        head=head,
+        in_step=True,
     )
     tasks = apply_task_rules(
         session,
         policy=policy,
         doc=doc,
-        signals={name},
+        signals={name, *signals},
         now=now,
         actor_id=actor.id,
         assignee_for=lc.assignee_for,

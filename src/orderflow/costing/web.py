@@ -21,12 +21,12 @@ from orderflow.runtime import Principal
 from orderflow.sales.flow import CONFIRMED, DRAFT
 from orderflow.sales.models import SalesOrder
 from orderflow.tasks.service import list_tasks
-from orderflow.web.documents import step_from_form
-from orderflow.web.render import register_page, render
+from orderflow.web.documents import DOCUMENT_PAGES, step_from_form
+from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
 router = APIRouter(include_in_schema=False)
-register_page("cost_budget", "/cost-budgets/{id}")
+DOCUMENT_PAGES["cost_budget"] = "/cost-budgets/{id}"
 
 
 def _list(

@@ -13,10 +13,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from orderflow.inventory.models import Reservation, StockLevel, StockMove, Warehouse
+from orderflow.inventory import ledger
+from orderflow.inventory.models import Reservation, StockLevel, Warehouse
 
 
 @dataclass(frozen=True)
@@ -39,15 +40,40 @@ class Shortage:
 
 
 _stock = StockLevel.__table__
+_warehouses = Warehouse.__table__
+# The statements below run on the session's connection: they touch no ORM state, so they
+# need not (and must not, on this hot path) flush the session first as Session.execute does.
+
+
+# Built once: these run for every line of every confirmation.
+_RESERVE = (
+    update(_stock)
+    .where(
+        _stock.c.id == bindparam("level_id"),
+        _stock.c.on_hand - _stock.c.reserved >= bindparam("qty"),
+    )
+    .values(reserved=_stock.c.reserved + bindparam("qty"))
+)
+_FREE = select(_stock.c.on_hand - _stock.c.reserved).where(_stock.c.id == bindparam("level_id"))
+_CANDIDATES = (
+    select(
+        _stock.c.id,
+        _stock.c.product_id,
+        _stock.c.warehouse_id,
+        (_stock.c.on_hand - _stock.c.reserved).label("free"),
+    )
+    .join(_warehouses, _warehouses.c.id == _stock.c.warehouse_id)
+    .where(
+        _stock.c.product_id.in_(bindparam("product_ids", expanding=True)),
+        _warehouses.c.company_id == bindparam("company_id"),
+    )
+    .order_by((_stock.c.on_hand - _stock.c.reserved).desc(), _stock.c.id)
+)
+_INSERT_RESERVATIONS = insert(Reservation.__table__)
 
 
 def _try_reserve(session: Session, level_id: int, qty: Decimal) -> bool:
-    result = session.execute(
-        update(_stock)
-        .where(_stock.c.id == level_id, _stock.c.on_hand - _stock.c.reserved >= qty)
-        .values(reserved=_stock.c.reserved + qty)
-    )
-    return result.rowcount == 1
+    return session.connection().execute(_RESERVE, {"level_id": level_id, "qty": qty}).rowcount == 1
 
 
 def _reserve_from(session: Session, level_id: int, take: Decimal) -> Decimal:
@@ -61,9 +87,7 @@ def _reserve_from(session: Session, level_id: int, take: Decimal) -> Decimal:
             return Decimal(0)
         if _try_reserve(session, level_id, take):
             return take
-        free = session.execute(
-            select(_stock.c.on_hand - _stock.c.reserved).where(_stock.c.id == level_id)
-        ).scalar_one()
+        free = session.connection().execute(_FREE, {"level_id": level_id}).scalar_one()
         take = min(take, Decimal(free))
     return Decimal(0)
 
@@ -80,19 +104,9 @@ def reserve(
     wants = sorted(wants, key=lambda w: (w.product_id, w.line_id))
     # One read of every candidate stock row (fullest first); the conditional updates decide.
     by_product: dict[int, list[Any]] = {}
-    for row in session.execute(
-        select(
-            _stock.c.id,
-            _stock.c.product_id,
-            _stock.c.warehouse_id,
-            (_stock.c.on_hand - _stock.c.reserved).label("free"),
-        )
-        .join(Warehouse, Warehouse.id == _stock.c.warehouse_id)
-        .where(
-            _stock.c.product_id.in_({w.product_id for w in wants}),
-            Warehouse.company_id == company_id,
-        )
-        .order_by((_stock.c.on_hand - _stock.c.reserved).desc(), _stock.c.id)
+    for row in session.connection().execute(
+        _CANDIDATES,
+        {"product_ids": sorted({w.product_id for w in wants}), "company_id": company_id},
     ):
         by_product.setdefault(row.product_id, []).append(row)
     reserved: dict[int, Decimal] = {}
@@ -122,7 +136,7 @@ def reserve(
             shortages.append(Shortage(want.line_id, want.product_id, want.quantity, got))
     if rows:
         # Core insert: no ORM flush on the hot path of every confirmation.
-        session.execute(insert(Reservation.__table__), rows)
+        session.connection().execute(_INSERT_RESERVATIONS, rows)
     return reserved, shortages
 
 
@@ -163,7 +177,7 @@ def issue_reserved(
     actor_id: int | None,
 ) -> Decimal:
     """Ship ``quantity`` of a line out of its reservations: on-hand and reserved both drop,
-    one ledger row per warehouse. Returns how much could be issued (≤ quantity)."""
+    ledger rows per location (inventory.ledger). Returns how much could be issued (≤ quantity)."""
     left = quantity
     for res in session.scalars(
         select(Reservation).where(Reservation.order_line_id == line_id).order_by(Reservation.id)
@@ -171,28 +185,20 @@ def issue_reserved(
         if left <= 0:
             break
         take = min(left, res.quantity)
-        done = session.execute(
-            update(_stock)
-            .where(
-                _stock.c.warehouse_id == res.warehouse_id,
-                _stock.c.product_id == res.product_id,
-                _stock.c.reserved >= take,
-            )
-            .values(reserved=_stock.c.reserved - take, on_hand=_stock.c.on_hand - take)
-        ).rowcount
-        if done != 1:
-            continue
-        session.add(
-            StockMove(
-                warehouse_id=res.warehouse_id,
-                product_id=res.product_id,
-                quantity=-take,
-                reason="shipment",
-                reference=reference,
-                at=at,
-                actor_id=actor_id,
-            )
+        # Through the ledger: on-hand and reserved drop together, one move per location.
+        done = ledger.issue(
+            session,
+            warehouse_id=res.warehouse_id,
+            product_id=res.product_id,
+            quantity=take,
+            release=take,
+            reason="shipment",
+            reference=reference,
+            at=at,
+            actor_id=actor_id,
         )
+        if done is None:
+            continue
         res.quantity -= take
         if res.quantity == 0:
             session.delete(res)

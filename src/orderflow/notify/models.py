@@ -5,8 +5,9 @@ back, and never lost for one that committed."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orderflow.db import Base
@@ -37,3 +38,5 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    #: Files sent with the e-mail (``files.models.Attachment`` ids): a quote's PDF.
+    attachment_ids: Mapped[list[Any] | None] = mapped_column(JSON)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from orderflow.config import Settings
@@ -28,6 +29,27 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
+_INSERT_NOTE = insert(Notification.__table__)
+
+
+def _queue(session: Session, **row: Any) -> None:
+    # A Core insert built once: every confirmation, shipment and escalation queues one.
+    session.connection().execute(_INSERT_NOTE, {**_BLANK, **row, "state": PENDING, "attempts": 0})
+
+
+_BLANK = {
+    "recipient_user_id": None,
+    "recipient_role": None,
+    "recipient_email": None,
+    "document_type": None,
+    "document_id": None,
+    "document_number": None,
+    "last_error": None,
+    "sent_at": None,
+    "attachment_ids": None,
+}
+
+
 def queue_email(
     session: Session,
     *,
@@ -36,10 +58,13 @@ def queue_email(
     to: str,
     locale: str,
     at: datetime,
+    attachment_ids: list[int] | None = None,
     **params: Any,
-) -> Notification:
-    """A templated e-mail to a customer: ``mail.<kind>.subject`` / ``.body`` in their locale."""
-    note = Notification(
+) -> None:
+    """A templated e-mail to a customer: ``mail.<kind>.subject`` / ``.body`` in their locale,
+    with the attached files (``files.models.Attachment`` ids) if any."""
+    _queue(
+        session,
         company_id=doc.company_id,
         kind=kind,
         channel=EMAIL,
@@ -50,12 +75,9 @@ def queue_email(
         document_type=doc.document_type,
         document_id=doc.id,
         document_number=doc.number,
-        state=PENDING,
-        attempts=0,
         created_at=at,
+        attachment_ids=attachment_ids,
     )
-    session.add(note)
-    return note
 
 
 def queue_staff(
@@ -69,8 +91,10 @@ def queue_staff(
     body: str,
     at: datetime,
     doc: DocumentMixin | None = None,
-) -> Notification:
-    note = Notification(
+) -> None:
+    """An in-app message to a role or a person (urging notices, escalations)."""
+    _queue(
+        session,
         company_id=company_id,
         kind=kind,
         channel=IN_APP,
@@ -82,12 +106,8 @@ def queue_staff(
         document_type=doc.document_type if doc else None,
         document_id=doc.id if doc else None,
         document_number=doc.number if doc else None,
-        state=PENDING,
-        attempts=0,
         created_at=at,
     )
-    session.add(note)
-    return note
 
 
 @dataclass(frozen=True)
@@ -116,7 +136,7 @@ def dispatch_email(
             if note is None:
                 return DispatchReport(sent, failed)
             try:
-                _send(settings, note)
+                _send(settings, note, _attachments(session, settings, note))
             except (OSError, smtplib.SMTPException) as exc:
                 note.attempts += 1
                 note.last_error = str(exc)[:500]
@@ -135,12 +155,32 @@ def dispatch_email(
             return DispatchReport(sent, failed)
 
 
-def _send(settings: Settings, note: Notification) -> None:
+def _attachments(
+    session: Session, settings: Settings, note: Notification
+) -> list[tuple[str, str, bytes]]:
+    """The files a message carries (a quote's PDF): name, content type, bytes."""
+    if not note.attachment_ids:
+        return []
+    from orderflow.files.models import Attachment
+
+    rows = session.scalars(select(Attachment).where(Attachment.id.in_(note.attachment_ids)))
+    return [
+        (row.filename, row.content_type, (settings.files_path() / row.stored_name).read_bytes())
+        for row in rows
+    ]
+
+
+def _send(
+    settings: Settings, note: Notification, files: Sequence[tuple[str, str, bytes]] = ()
+) -> None:
     msg = EmailMessage()
     msg["From"] = settings.smtp_sender
     msg["To"] = note.recipient_email or ""
     msg["Subject"] = note.subject
     msg.set_content(note.body)
+    for filename, content_type, data in files:
+        maintype, _, subtype = content_type.partition("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     with smtplib.SMTP(settings.smtp_host or "", settings.smtp_port, timeout=10) as smtp:
         if settings.smtp_user:
             smtp.starttls()

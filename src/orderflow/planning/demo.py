@@ -15,14 +15,19 @@ from sqlalchemy import select
 
 from orderflow.auth.roles import Role
 from orderflow.catalog.models import PriceListEntry, Product, ProductKind
+from orderflow.contracts.schemas import StockUpCreate
+from orderflow.contracts.service import issue_stock_up
+from orderflow.core.errors import Conflict
 from orderflow.costing import service as costing
 from orderflow.costing.schemas import BudgetCreate
-from orderflow.inventory.models import StockLevel, Warehouse
+from orderflow.inventory.ledger import receive
+from orderflow.inventory.models import Warehouse
 from orderflow.planning import achievement
-from orderflow.planning.service import run_planning
+from orderflow.planning.service import release_suggestions, run_planning
 from orderflow.production import service as production
 from orderflow.production.models import BomLine, RoutingStep, WorkCentre
 from orderflow.production.schemas import OutsourcingCreate, ReleaseIn
+from orderflow.review import service as reviews
 from orderflow.runtime import Principal, Runtime
 from orderflow.sales.models import Channel, Priority
 from orderflow.sales.schemas import LineCreate, OrderCreate
@@ -130,10 +135,14 @@ def _plant(rt: Runtime, company_id: int) -> None:
             s.flush()
             products[code] = product
             if here:
-                s.add(
-                    StockLevel(
-                        warehouse_id=main.id, product_id=product.id, on_hand=D(here), reserved=D(0)
-                    )
+                receive(
+                    s,
+                    warehouse_id=main.id,
+                    product_id=product.id,
+                    quantity=D(here),
+                    reason="opening_balance",
+                    at=now,
+                    reference="DEMO",
                 )
             if there:
                 twin = Product(
@@ -149,10 +158,14 @@ def _plant(rt: Runtime, company_id: int) -> None:
                 )
                 s.add(twin)
                 s.flush()
-                s.add(
-                    StockLevel(
-                        warehouse_id=sister.id, product_id=twin.id, on_hand=D(there), reserved=D(0)
-                    )
+                receive(
+                    s,
+                    warehouse_id=sister.id,
+                    product_id=twin.id,
+                    quantity=D(there),
+                    reason="opening_balance",
+                    at=now,
+                    reference="DEMO",
                 )
         for code, cost in (("ST-Q235", "6.20"), ("PLC-S7", "3100.00"), ("HMI-10", "1900.00")):
             s.add(
@@ -193,12 +206,15 @@ def _plant(rt: Runtime, company_id: int) -> None:
 
 def _order(
     rt: Runtime,
-    clerk: Principal,
+    p: dict[Role, Principal],
     customer: str,
     lines: list[tuple[str, int]],
     days: int,
     priority: str = "normal",
 ) -> dict[str, Any]:
+    """An order short of stock: reviewed (its date, C2), confirmed to wait for production,
+    and made effective by a stock-up notice (B9)."""
+    clerk = p[Role.SALES_CLERK]
     made = create_order(
         rt,
         clerk,
@@ -210,10 +226,25 @@ def _order(
             lines=[LineCreate(product_code=code, quantity=D(qty)) for code, qty in lines],
         ),
     )
-    confirmed = apply_step(
-        rt, clerk, made.id, "confirm", {"on_shortage": "wait"}, expected_version=None
+    try:
+        apply_step(rt, clerk, made.id, "confirm", {"on_shortage": "wait"}, expected_version=None)
+    except Conflict:  # it waits for stock, or is a rush: the date is reviewed first
+        with rt.db.reading() as s:
+            opened = [r.id for r in reviews.reviews_of_order(s, made.id) if r.state == "open"]
+        if opened:
+            review = reviews.get_review(rt, clerk, opened[-1])
+        else:
+            review = reviews.start_review(rt, clerk, made.id)
+        for role in review.routing:
+            reviews.apply_step(rt, p[Role(role)], review.id, "sign_off", {}, expected_version=None)
+        reviews.apply_step(
+            rt, p[Role.ORDER_MANAGER], review.id, "approve", {}, expected_version=None
+        )
+        apply_step(rt, clerk, made.id, "confirm", {"on_shortage": "wait"}, expected_version=None)
+    issue_stock_up(
+        rt, p[Role.ORDER_MANAGER], StockUpCreate(order_id=made.id, reason="客户急需，先行备货")
     )
-    return {"id": confirmed.id, "number": confirmed.number}
+    return {"id": made.id, "number": made.number}
 
 
 def _budget(rt: Runtime, p: dict[Role, Principal], order_id: int, upto: str) -> None:
@@ -244,11 +275,11 @@ def load(rt: Runtime, p: dict[Role, Principal]) -> None:
 
     # Cabinets due in 11 days keep the assembly line busy; drives wait for power modules
     # (15 days to buy): both come out late, one for capacity and one for material.
-    cabinets = _order(earlier, clerk, "C001", [("KG-200", 30)], days=14)
-    drives = _order(earlier, clerk, "C002", [("VF-55", 40)], days=16, priority="special")
-    rush = _order(rt, clerk, "C003", [("KG-200", 6), ("VF-55", 4)], days=7, priority="urgent")
-    waiting = _order(rt, clerk, "C005", [("KG-200", 4)], days=35)
-    budgeted = _order(rt, clerk, "C002", [("VF-55", 8)], days=40)
+    cabinets = _order(earlier, p, "C001", [("KG-200", 30)], days=14)
+    drives = _order(earlier, p, "C002", [("VF-55", 40)], days=16, priority="special")
+    rush = _order(rt, p, "C003", [("KG-200", 6), ("VF-55", 4)], days=7, priority="urgent")
+    waiting = _order(rt, p, "C005", [("KG-200", 4)], days=35)
+    budgeted = _order(rt, p, "C002", [("VF-55", 8)], days=40)
     for order in (cabinets, drives, rush):
         _budget(earlier, p, order["id"], "approved")
     _budget(rt, p, waiting["id"], "awaiting")  # the GM's task
@@ -360,5 +391,8 @@ def load(rt: Runtime, p: dict[Role, Principal]) -> None:
         expected_version=None,
     )
 
+    # Procurement takes the suggestions: transfers from the sister company first, then a
+    # requisition per order on the purchasing desk; the plan then counts them as supply.
+    release_suggestions(rt, p[Role.MATERIALS_CONTROL])
     run_planning(rt, planner)
     achievement.publish(rt, planner, ["monthly", "weekly", "daily"])

@@ -400,13 +400,17 @@ def promise_for(
 
 @ports.promise_date.provide
 def promise_date(session: Session, rt: Runtime, query: ports.PromiseQuery) -> ports.PromiseAnswer:
-    """The port answer (review and change handling ask it): earliest date, why, feasible.
+    """The port answer (review and change handling ask it): earliest date, why (in words),
+    feasible.
     An order that cannot be promised at all (customer material without a date) answers
     the horizon's end and ``feasible=False``."""
     answer, codes, _, _ = promise_for(session, rt, query)
     worst = _worst(answer, codes)
     when = answer.date or (rt.today() + timedelta(days=365))
-    return ports.PromiseAnswer(earliest_date=when, limited_by=worst, feasible=answer.feasible)
+    # For people, in the company's default language (pages that want a caller's language
+    # call ``promise_for`` and ``explain`` themselves).
+    text = explain(worst, rt.settings.default_locale)
+    return ports.PromiseAnswer(earliest_date=when, limited_by=text, feasible=answer.feasible)
 
 
 def _worst(answer: Promise, codes: list[str]) -> str:

@@ -201,7 +201,9 @@ def load_stock(
             func.sum(StockLevel.on_hand - StockLevel.reserved),
         )
         .join(Warehouse, Warehouse.id == StockLevel.warehouse_id)
-        .where(Warehouse.company_id.in_(companies))
+        .join(Product, Product.id == StockLevel.product_id)
+        # A company's stock of its own products: what it can use, or give by transfer.
+        .where(Warehouse.company_id.in_(companies), Product.company_id == Warehouse.company_id)
         .group_by(Warehouse.company_id, StockLevel.product_id)
     ).all()
     out: dict[tuple[int, int], Decimal] = {}

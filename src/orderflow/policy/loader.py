@@ -6,6 +6,7 @@ key's full path instead of surfacing weeks later when that deadline is first com
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date, time
 from decimal import Decimal
@@ -21,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -30,6 +32,7 @@ from orderflow.core.durations import WorkDuration, parse_duration
 from orderflow.core.errors import field_path
 
 PRIORITIES = ("normal", "special", "urgent")
+_WORKING_DAYS = re.compile(r"\d+wd")
 
 #: Due-time resolvers a task rule may name ("due = '@name'"): each is provided by the
 #: lifecycle of the rule's document type and reads a time that document carries.
@@ -134,12 +137,22 @@ class TaskRule(_Strict):
     role: str
     open_on: list[str]
     close_on: list[str] = []
+    #: Count ``due`` back from this date of the document ("due_date") instead of forward
+    #: from the step: "5wd" is the close of the fifth working day before it, "0wd" the close
+    #: of that day (or of the last working day before it). Never earlier than the step.
+    anchor: str | None = None
     due: str | dict[str, str]
     chain: str | None = None
 
     @field_validator("due")
     @classmethod
-    def _due(cls, value: str | dict[str, str]) -> str | dict[str, str]:
+    def _due(cls, value: str | dict[str, str], info: ValidationInfo) -> str | dict[str, str]:
+        if info.data.get("anchor"):
+            if not (isinstance(value, str) and _WORKING_DAYS.fullmatch(value)):
+                raise ValueError(
+                    f"with an anchor, due is whole working days before it ('5wd', '0wd'), not {value!r}"
+                )
+            return value
         if isinstance(value, dict):
             missing = [p for p in PRIORITIES if p not in value]
             if missing:
@@ -191,20 +204,142 @@ class PlanningPolicy(_Strict):
         "set",
         "unit",
     ]
+    #: D4, B9: production is released only for an effective order (signed and deposit
+    #: verified, or a stock-up notice).
+    release_needs_effective_order: bool = True
     #: D2: production is released only for an order whose cost budget the GM approved.
     release_needs_cost_budget: bool = True
     #: E11: an order with a tech pack is released only once it matches the approved sample.
     release_needs_checked_tech_pack: bool = True
 
 
+class NumberingPolicy(_Strict):
+    #: Prefixes whose numbers never skip (a failed request gives its number back), at the
+    #: cost of creators of that kind queueing on the counter until they commit. Invoices
+    #: and payment receipts by default, as auditors expect; other documents take their
+    #: number in a short transaction of its own and may skip one after a failure.
+    gapless: list[str] = ["INV", "PAY"]
+
+
 class ReviewRouting(_Strict):
     regular: list[str]
     non_regular: list[str]
     project: list[str]
+    #: A change that moves the delivery date: the date is reviewed again (G2).
+    date_change: list[str] = ["production", "materials_control"]
+
+
+REVIEW_TOPICS = ("delivery_date", "price", "production_cycle", "risk", "compliance")
 
 
 class ReviewPolicy(_Strict):
     routing: ReviewRouting
+    #: automatic | when_short | always (see default.toml)
+    regular_orders: Literal["automatic", "when_short", "always"] = "when_short"
+    topics: list[Literal[REVIEW_TOPICS]] = list(REVIEW_TOPICS)  # type: ignore[valid-type]
+
+
+class ClassificationPolicy(_Strict):
+    export_regions: list[str] = ["Export"]
+    quality_requirements_make_non_regular: bool = True
+
+
+SURCHARGE_REASONS = (
+    "custom_design",
+    "discontinued_product",
+    "quality_beyond_standard",
+    "tight_date_with_penalty",
+    "rush",
+)
+
+
+class QuotePolicy(_Strict):
+    validity_days: int = Field(default=30, ge=1, le=365)
+    surcharges: dict[Literal[SURCHARGE_REASONS], Decimal] = {}  # type: ignore[valid-type]
+
+    @field_validator("surcharges")
+    @classmethod
+    def _shares(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        for reason, share in value.items():
+            if share < 0 or share > 5:
+                raise ValueError(f"{reason}: a surcharge is a share of the list price, 0 to 5")
+        return value
+
+
+class ContractPolicy(_Strict):
+    deposit_share: Decimal = Field(default=Decimal("0.30"), ge=0, le=1)
+    file_to: list[str] = ["finance", "sales", "production", "procurement", "logistics"]
+    structural_change_needs_supplementary: bool = True
+
+
+class AssignmentRule(_Strict):
+    #: Globs on product codes ("KG-*"); empty: any product.
+    products: list[str] = []
+    #: Customer regions; empty: any region.
+    regions: list[str] = []
+    #: Usernames of the people who may get the order.
+    handlers: list[str] = Field(min_length=1)
+
+
+class AssignmentPolicy(_Strict):
+    role: str = "sales_clerk"
+    reassign_clerk_orders: bool = False
+    rules: list[AssignmentRule] = []
+
+
+#: Acceptance quality limits with a GB/T 2828.1 plan in ``quality.sampling``.
+SUPPORTED_AQL = ("0.65", "1.0", "1.5", "2.5", "4.0", "6.5")
+
+
+class ExceptionsPolicy(_Strict):
+    """Exception slips (异常单, J3): liabilities, remedies per kind, who is told, KPI classes."""
+
+    liabilities: list[str] = ["supplier", "internal", "customer"]
+    #: kind → the remedies to choose from when deciding; a kind not listed takes free text.
+    remedies: dict[str, list[str]] = {}
+    #: kind → roles told (in the app) when a slip of that kind is raised, besides its owners.
+    inform: dict[str, list[str]] = {}
+    #: KPI class → the kinds counted in it (N2: quality and quantity exception counts).
+    classes: dict[str, list[str]] = {}
+
+
+class QualityPolicy(_Strict):
+    """Inspections (J1, J2): the sampling level and what makes a finding serious."""
+
+    #: Acceptance quality limit of the sampling plan (GB/T 2828.1, general level II, normal).
+    aql: str = "2.5"
+    #: Defect kinds an inspector records.
+    defect_kinds: list[str] = []
+    #: Defects that go straight to the quality and procurement heads, whatever the pass rate.
+    serious_defects: list[str] = []
+    #: J2 route → roles told (in the app) besides those whose task it is.
+    inform: dict[str, list[str]] = {}
+
+    @field_validator("aql")
+    @classmethod
+    def _aql(cls, value: str) -> str:
+        if value not in SUPPORTED_AQL:
+            raise ValueError(
+                f"aql {value!r} has no sampling plan; use one of {list(SUPPORTED_AQL)}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _serious_are_kinds(self) -> QualityPolicy:
+        unknown = set(self.serious_defects) - set(self.defect_kinds)
+        if unknown:
+            raise ValueError(f"serious_defects not in defect_kinds: {sorted(unknown)}")
+        return self
+
+
+class ProcurementPolicy(_Strict):
+    """Purchasing (H1–H7, A5)."""
+
+    #: Overage allowance (抛数) on a purchase line entered by hand when none is given.
+    default_allowance: Decimal = Decimal("0")
+    #: Refuse to submit a purchase while a group company holds the material free, unless
+    #: the buyer says why a transfer will not do (A5: transfer before buying).
+    transfer_first: bool = True
 
 
 class Policy(_Strict):
@@ -213,16 +348,55 @@ class Policy(_Strict):
     deadlines: dict[str, DurationText] = Field(default_factory=dict)
     thresholds: Thresholds = Thresholds()
     planning: PlanningPolicy = PlanningPolicy()
+    numbering: NumberingPolicy = NumberingPolicy()
     review: ReviewPolicy
+    classification: ClassificationPolicy = ClassificationPolicy()
+    quotes: QuotePolicy = QuotePolicy()
+    contracts: ContractPolicy = ContractPolicy()
+    assignment: AssignmentPolicy = AssignmentPolicy()
     tasks: list[TaskRule] = []
+    exceptions: ExceptionsPolicy = ExceptionsPolicy()
+    quality: QualityPolicy = QualityPolicy()
+    procurement: ProcurementPolicy = ProcurementPolicy()
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named_deadlines(cls, raw: Any) -> Any:
+        """A task's ``due = "deadlines.X"`` takes the duration of ``[deadlines] X``, so a
+        company that changes a deadline changes every task counted by it."""
+        if not isinstance(raw, dict):
+            return raw
+        deadlines = raw.get("deadlines") or {}
+        tasks = []
+        for i, rule in enumerate(raw.get("tasks") or []):
+            due = rule.get("due") if isinstance(rule, dict) else None
+            if isinstance(due, str) and due.startswith("deadlines."):
+                name = due.removeprefix("deadlines.")
+                if name not in deadlines:
+                    raise ValueError(f"tasks[{i}].due: no deadline named {name!r} in [deadlines]")
+                rule = {**rule, "due": deadlines[name]}
+            tasks.append(rule)
+        return {**raw, "tasks": tasks} if "tasks" in raw else raw
 
     @model_validator(mode="after")
     def _chains_exist(self) -> Policy:
         for i, rule in enumerate(self.tasks):
             if rule.chain is not None and rule.chain not in self.escalation.chains:
                 raise ValueError(f"tasks[{i}].chain: no escalation chain named {rule.chain!r}")
+        return self
+
+    @model_validator(mode="after")
+    def _every_reviewer_gets_a_task(self) -> Policy:
+        opened = {s for r in self.rules_for("order_review") for s in r.open_on}
+        for name, roles in self.review.routing.model_dump().items():
+            for role in roles:
+                if f"review:{role}" not in opened:
+                    raise ValueError(
+                        f"review.routing.{name}: no [[tasks]] rule for order_review opens "
+                        f"'review:{role}'; reviewers would get no task"
+                    )
         return self
 
     @property

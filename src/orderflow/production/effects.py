@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from orderflow.core.errors import (
@@ -25,7 +25,8 @@ from orderflow.core.tasks import move_due
 from orderflow.core.workflow import StepContext, apply_transition, record_fact
 from orderflow.i18n import t
 from orderflow.inventory import service as stock
-from orderflow.inventory.models import StockLevel, StockMove, Warehouse
+from orderflow.inventory.ledger import receive
+from orderflow.inventory.models import Warehouse
 from orderflow.notify.service import queue_staff
 from orderflow.planning.axis import periods_from
 from orderflow.planning.models import MaterialRequirement, PlanRun
@@ -605,37 +606,17 @@ def complete(ctx: StepContext) -> None:
 def _receive(
     s: Session, warehouse_id: int, mo: ProductionOrder, quantity: Decimal, ctx: StepContext
 ) -> None:
-    level = s.scalar(
-        select(StockLevel).where(
-            StockLevel.warehouse_id == warehouse_id, StockLevel.product_id == mo.product_id
-        )
+    """Finished goods into the warehouse's main location, through the stock ledger (I2)."""
+    receive(
+        s,
+        warehouse_id=warehouse_id,
+        product_id=mo.product_id,
+        quantity=quantity,
+        reason="production_output",
+        at=ctx.now,
+        reference=mo.number,
+        actor_id=ctx.actor.id,
     )
-    if level is None:
-        s.add(
-            StockLevel(
-                warehouse_id=warehouse_id,
-                product_id=mo.product_id,
-                on_hand=quantity,
-                reserved=Decimal(0),
-            )
-        )
-    else:
-        table = cast(Table, StockLevel.__table__)
-        s.execute(
-            update(table).where(table.c.id == level.id).values(on_hand=table.c.on_hand + quantity)
-        )
-    s.add(
-        StockMove(
-            warehouse_id=warehouse_id,
-            product_id=mo.product_id,
-            quantity=quantity,
-            reason="production_output",
-            reference=mo.number,
-            at=ctx.now,
-            actor_id=ctx.actor.id,
-        )
-    )
-    s.flush()
 
 
 # --- outsourcing --------------------------------------------------------------------------

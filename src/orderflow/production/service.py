@@ -198,11 +198,16 @@ def release(
 
 
 def _check_releasable(s: Session, rt: Runtime, order: SalesOrder) -> None:
-    # On main a confirmed order is what may be released; the review area adds "effective"
-    # (signed and deposit verified, D4), and its guard belongs here.
     if order.state not in (CONFIRMED, PARTIALLY_SHIPPED):
         raise Conflict(
             f"{order.number} is {order.state}; production is released for confirmed orders"
+        )
+    planning = rt.policy.planning
+    if planning.release_needs_effective_order and order.effective_at is None:
+        raise Conflict(
+            f"{order.number} is not effective yet: production is released once the customer"
+            " signed and the deposit is verified, or on a stock-up notice (D4, B9)",
+            reason="order_not_effective",
         )
     active = s.scalar(
         select(ProductionInstruction.number).where(
@@ -212,7 +217,6 @@ def _check_releasable(s: Session, rt: Runtime, order: SalesOrder) -> None:
     )
     if active:
         raise Conflict(f"{order.number} already has production instruction {active}")
-    planning = rt.policy.planning
     if planning.release_needs_cost_budget and not s.scalar(
         select(func.count())
         .select_from(CostBudget)

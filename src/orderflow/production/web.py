@@ -29,14 +29,14 @@ from orderflow.runtime import Principal, Runtime
 from orderflow.sales.flow import CONFIRMED, PARTIALLY_SHIPPED
 from orderflow.sales.models import SalesOrder
 from orderflow.tasks.service import list_tasks
-from orderflow.web.documents import form_fields, step_from_form
-from orderflow.web.render import register_page, render
+from orderflow.web.documents import DOCUMENT_PAGES, form_fields, step_from_form
+from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
 router = APIRouter(include_in_schema=False)
-register_page("production_instruction", "/production/instructions/{id}")
-register_page("production_order", "/production/orders/{id}")
-register_page("outsourcing_request", "/production/outsourcing/{id}")
+DOCUMENT_PAGES["production_instruction"] = "/production/instructions/{id}"
+DOCUMENT_PAGES["production_order"] = "/production/orders/{id}"
+DOCUMENT_PAGES["outsourcing_request"] = "/production/outsourcing/{id}"
 
 READINESS = ("people", "machines", "materials", "subcontracting", "purchasing", "design")
 

@@ -61,7 +61,13 @@ def _tell_customer(ctx: StepContext, order: SalesOrder, kind: str, **params: obj
 
 def _number(ctx: StepContext, prefix: str) -> str:
     year = ctx.now.astimezone(ctx.policy.zone).year
-    return next_number(ctx.session, company_id=ctx.doc.company_id, prefix=prefix, year=year)
+    return next_number(
+        ctx.session,
+        company_id=ctx.doc.company_id,
+        prefix=prefix,
+        year=year,
+        gapless=prefix in ctx.policy.numbering.gapless,
+    )
 
 
 def _derive(ctx: StepContext, order: SalesOrder) -> str:

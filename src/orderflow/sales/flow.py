@@ -22,7 +22,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from orderflow.auth.roles import Role
+from orderflow.core.documents import DocumentMixin
+from orderflow.core.errors import ReviewRequired
 from orderflow.core.workflow import DERIVED, Lifecycle, step
+from orderflow.review.classify import DECLINED, IF_SHORT, IN_REVIEW, REQUIRED
 
 DRAFT, CONFIRMED, PARTIALLY_SHIPPED, SHIPPED = "draft", "confirmed", "partially_shipped", "shipped"
 DELIVERED, COMPLETED, CANCELLED = "delivered", "completed", "cancelled"
@@ -89,6 +92,40 @@ class CancelFields(_Fields):
     reason: str = Field(min_length=1, max_length=1000)
 
 
+class ClassifyFields(_Fields):
+    """A person overrides the rules' classification (C1); the reason is recorded."""
+
+    regularity: Literal["regular", "non_regular"]
+    category: Literal["general", "special"]
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class ReassignFields(_Fields):
+    #: The user who handles the order from now on; omitted: the assignment rules pick (B8).
+    handler_id: int | None = None
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+def review_gate(order: DocumentMixin, fields: object) -> None:
+    """Confirmation waits for the review (C2): a non-regular, project, rush or large order
+    until its review passed; a regular one under ``when_short`` if it is to wait for stock,
+    because waiting promises a date that stock does not back (C6)."""
+    state = getattr(order, "review_state", None)
+    if state in (REQUIRED, IN_REVIEW):
+        raise ReviewRequired(
+            f"{order.number} must pass its order review before it is confirmed",
+            review_state=state,
+        )
+    if state == DECLINED:
+        raise ReviewRequired(f"{order.number} was declined in review", review_state=state)
+    if state == IF_SHORT and getattr(fields, "on_shortage", None) == "wait":
+        raise ReviewRequired(
+            f"{order.number} would wait for stock: its date must be reviewed first "
+            "(start a review, or split or substitute the short lines)",
+            review_state=state,
+        )
+
+
 @dataclass(frozen=True)
 class LineFacts:
     quantity: Decimal
@@ -149,7 +186,9 @@ def make_lifecycle(**hooks: object) -> Lifecycle:
         states=STATES,
         initial=DRAFT,
         transitions={
-            "confirm": step("confirm", [DRAFT], CONFIRMED, _SELLERS, fields=ConfirmFields),
+            "confirm": step(
+                "confirm", [DRAFT], CONFIRMED, _SELLERS, fields=ConfirmFields, guard=review_gate
+            ),
             "ship": step(
                 "ship", [CONFIRMED, PARTIALLY_SHIPPED], DERIVED, _SHIPPERS, fields=ShipFields
             ),
@@ -180,6 +219,22 @@ def make_lifecycle(**hooks: object) -> Lifecycle:
                 CANCELLED,
                 _SELLERS | {Role.GENERAL_MANAGER},
                 fields=CancelFields,
+                needs_reason=True,
+            ),
+            "classify": step(
+                "classify",
+                [DRAFT],
+                DRAFT,
+                {Role.ORDER_MANAGER, Role.GENERAL_MANAGER, Role.ADMIN},
+                fields=ClassifyFields,
+                needs_reason=True,
+            ),
+            "reassign": step(
+                "reassign",
+                [DRAFT, CONFIRMED, PARTIALLY_SHIPPED, SHIPPED, DELIVERED],
+                DERIVED,
+                {Role.ORDER_MANAGER, Role.GENERAL_MANAGER, Role.ADMIN},
+                fields=ReassignFields,
                 needs_reason=True,
             ),
         },

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from orderflow.catalog.models import Product
@@ -67,6 +79,32 @@ class SalesOrder(DocumentMixin, Base):
     split_from_id: Mapped[int | None] = mapped_column(ForeignKey("sales_orders.id"))
     #: What the clerk chose for lines short of stock at confirmation: wait / split / substitute.
     shortage_decision: Mapped[str | None] = mapped_column(String(12))
+
+    # --- classification and review (C1-C6) ---------------------------------------------
+    #: regular / non_regular (常规/非常规) and general / special (一般/特殊), with the rules'
+    #: reasons; a person may override them (the event records who and why).
+    regularity: Mapped[str] = mapped_column(String(12), default="regular", server_default="regular")
+    category: Mapped[str] = mapped_column(String(10), default="general", server_default="general")
+    project_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    custom_design: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The contract has a late-delivery penalty (逾期罚款条款).
+    late_penalty: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The requested date is shorter than the normal cycle (赶货, C7).
+    rush: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    classification_reasons: Mapped[list[Any]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
+    classification_overridden: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    #: not_required / if_short / required / in_review / passed / declined (review.flow)
+    review_state: Mapped[str] = mapped_column(
+        String(16), default="not_required", server_default="not_required"
+    )
+    #: When the order became effective (signed and deposit verified, or a stock-up notice),
+    #: and by which: "contract" or "stock_up" (D4, B9).
+    effective_at: Mapped[datetime | None]
+    effective_by: Mapped[str | None] = mapped_column(String(40))
 
     lines: Mapped[list[SalesOrderLine]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="SalesOrderLine.line_no"

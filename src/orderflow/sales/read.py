@@ -102,7 +102,10 @@ def order_read(
         contact_email=order.contact_email,
         delivery_address=order.delivery_address,
         requested_date=order.requested_date,
-        promised_date=order.promised_date,
+        # C6: no date is shown for a non-regular order until its review passed.
+        promised_date=order.promised_date
+        if order.regularity != "non_regular" or order.review_state == "passed"
+        else None,
         payment_terms_days=order.payment_terms_days,
         priority=order.priority,
         notes=order.notes,
@@ -117,6 +120,17 @@ def order_read(
         handler_id=order.handler_id,
         created_at=order.created_at,
         updated_at=order.updated_at,
+        regularity=order.regularity,
+        category=order.category,
+        project_name=order.project_name,
+        custom_design=order.custom_design,
+        late_penalty=order.late_penalty,
+        rush=order.rush,
+        classification_reasons=list(order.classification_reasons or []),
+        classification_overridden=order.classification_overridden,
+        review_state=order.review_state,
+        effective_at=order.effective_at,
+        effective_by=order.effective_by,
         lines=lines,
         shipments=[
             ShipmentRead(
@@ -174,6 +188,8 @@ def summaries(session: Session, orders: Sequence[SalesOrder]) -> list[OrderSumma
             total=Money.of(o.total_amount, o.currency),
             channel=o.channel,
             created_at=o.created_at,
+            regularity=o.regularity,
+            review_state=o.review_state,
         )
         for o in orders
     ]

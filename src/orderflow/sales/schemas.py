@@ -47,7 +47,14 @@ class OrderCreate(BaseModel):
     technical_requirements: str = Field(default="", max_length=4000)
     quality_requirements: str = Field(default="", max_length=4000)
     lines: list[LineCreate] = Field(min_length=1, max_length=500)
+    #: Needs new technical design (非常规, C1).
+    custom_design: bool = False
+    #: The contract has a late-delivery penalty (C1 non-regular / special).
+    late_penalty: bool = False
+    #: A project order (工程项目): reviewed by finance, production and technical (C2).
+    project_name: str = Field(default="", max_length=200)
     #: Confirm in the same step (web-shop orders): stock is reserved or nothing is saved.
+    #: An order that must be reviewed first is saved as a draft with its review started.
     confirm: bool = False
 
     @model_validator(mode="after")
@@ -128,6 +135,17 @@ class OrderRead(BaseModel):
     handler_id: int | None
     created_at: datetime
     updated_at: datetime
+    regularity: str = "regular"
+    category: str = "general"
+    project_name: str = ""
+    custom_design: bool = False
+    late_penalty: bool = False
+    rush: bool = False
+    classification_reasons: list[str] = []
+    classification_overridden: bool = False
+    review_state: str = "not_required"
+    effective_at: datetime | None = None
+    effective_by: str | None = None
     lines: list[LineRead]
     shipments: list[ShipmentRead] = []
     invoices: list[InvoiceRead] = []
@@ -146,3 +164,5 @@ class OrderSummary(BaseModel):
     total: Money
     channel: str
     created_at: datetime
+    regularity: str = "regular"
+    review_state: str = "not_required"

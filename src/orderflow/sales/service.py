@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -22,9 +22,11 @@ from orderflow.core.idempotency import find_replay, remember, request_fingerprin
 from orderflow.core.kit import DocumentKind, actor_of, document_events, get_document, run_step
 from orderflow.core.tasks import Task, overdue_clause
 from orderflow.core.workflow import StepContext
+from orderflow.inventory import service as stock_levels
 from orderflow.parties.models import Customer
+from orderflow.review import classify as classification
 from orderflow.runtime import Principal, Runtime
-from orderflow.sales import effects
+from orderflow.sales import assignment, effects
 from orderflow.sales.flow import (
     OPEN_STATES,
     credit_available,
@@ -47,7 +49,16 @@ def _assignee(doc: DocumentMixin, role: str) -> int | None:
 
 LIFECYCLE = make_lifecycle(resolvers={"@payment_terms": _payment_terms_due}, assignee_for=_assignee)
 
+
+def _override_classification(ctx: StepContext) -> None:
+    from orderflow.review.effects import override_classification
+
+    override_classification(ctx)
+
+
 EFFECTS: Mapping[str, Callable[[StepContext], None]] = {
+    "classify": _override_classification,
+    "reassign": assignment.reassign,
     "confirm": effects.confirm,
     "ship": effects.ship,
     "deliver": effects.deliver,
@@ -200,38 +211,130 @@ def _new_order(
         handler_id=principal.id if Role.SALES_CLERK in principal.roles else None,
         created_by_id=principal.id,
         lines=lines,
+        custom_design=data.custom_design,
+        late_penalty=data.late_penalty,
+        project_name=data.project_name,
     )
-    ORDERS.start(
-        session,
-        rt,
-        order,
-        actor=actor_of(principal),
-        payload={"channel": data.channel, "total": str(total), "lines": len(lines)},
-    )
-    if data.confirm:
+    _classify(session, rt, order, customer, products)
+    assigned = None
+    if order.handler_id is None or rt.policy.assignment.reassign_clerk_orders:
+        handler, why = assignment.assign(session, rt.policy.assignment, order, customer.region)
+        if handler is not None:
+            order.handler_id, assigned = handler, why
+    payload: dict[str, Any] = {"channel": data.channel, "total": str(total), "lines": len(lines)}
+    if order.classification_reasons:
+        payload["classification"] = {
+            "regularity": order.regularity,
+            "category": order.category,
+            "reasons": order.classification_reasons,
+        }
+    if assigned:
+        payload["assigned"] = {"handler_id": order.handler_id, "why": assigned}
+    ORDERS.start(session, rt, order, actor=actor_of(principal), payload=payload)
+    if order.review_state == classification.REQUIRED:
+        from orderflow.review.service import open_review
+
+        open_review(session, rt, order, actor=actor_of(principal))
+    elif data.confirm:
         ORDERS.step(session, rt, order, "confirm", principal=principal, fields={})
     return order
+
+
+def _classify(
+    session: Session,
+    rt: Runtime,
+    order: SalesOrder,
+    customer: Customer,
+    products: dict[int, Product],
+) -> None:
+    """C1 at entry. Stock is looked up only when a line's lead time could make the date
+    tight, so an ordinary order pays no extra query on the intake path."""
+    today = rt.today()
+    calendar = rt.policy.business_calendar
+    longest = max((line.product.lead_time_days for line in order.lines), default=0)
+    free: dict[int, Decimal] | None = None
+    if longest and order.requested_date < classification.add_working_days(calendar, today, longest):
+        free = stock_levels.available(
+            session, company_id=order.company_id, product_ids={p.id for p in products.values()}
+        )
+    facts = classification.OrderFacts(
+        lines=tuple(
+            classification.LineFacts(
+                product_code=line.product.code,
+                quantity=line.quantity,
+                lead_time_days=line.product.lead_time_days,
+                active=line.product.active,
+                available=None if free is None else free.get(line.product.id, Decimal(0)),
+            )
+            for line in order.lines
+        ),
+        today=today,
+        requested_date=order.requested_date,
+        priority=order.priority,
+        total=order.total_amount,
+        custom_design=order.custom_design,
+        late_penalty=order.late_penalty,
+        quality_requirements=order.quality_requirements,
+        project_name=order.project_name,
+        customer_region=customer.region,
+    )
+    result = classification.classify(
+        facts,
+        rules=rt.policy.classification,
+        meeting_amount=rt.policy.thresholds.review_meeting_amount,
+        calendar=calendar,
+    )
+    order.regularity, order.category, order.rush = result.regularity, result.category, result.rush
+    order.classification_reasons = list(result.reasons)
+    order.review_state = classification.review_state_for(
+        regularity=result.regularity,
+        project=result.project,
+        rush=result.rush,
+        meeting=result.meeting,
+        regular_orders=rt.policy.review.regular_orders,
+    )
+    if result.category == classification.SPECIAL and order.priority == "normal":
+        order.priority = "special"  # B7: a special order is handled within 12 h
+
+
+# Built once: the lookups of every order entry.
+_CUSTOMER = (
+    select(Customer)
+    .where(Customer.company_id == bindparam("company_id"))
+    # One round trip: customers have a handful of contacts and addresses at most.
+    .options(joinedload(Customer.contacts), joinedload(Customer.addresses))
+)
+_CUSTOMER_BY_ID = _CUSTOMER.where(Customer.id == bindparam("key"))
+_CUSTOMER_BY_CODE = _CUSTOMER.where(Customer.code == bindparam("key"))
+_PRODUCTS = (
+    select(Product)
+    .where(
+        Product.company_id == bindparam("company_id"),
+        or_(
+            Product.id.in_(bindparam("ids", expanding=True)),
+            Product.code.in_(bindparam("codes", expanding=True)),
+        ),
+    )
+    .options(joinedload(Product.prices))
+)
+#: What the customer owes on open orders: the credit already in use (B3).
+_EXPOSURE = select(
+    func.coalesce(func.sum(SalesOrder.total_amount - SalesOrder.paid_amount), 0)
+).where(SalesOrder.customer_id == bindparam("customer_id"), SalesOrder.state.in_(OPEN_STATES))
 
 
 def _customer(
     session: Session, principal: Principal, data: OrderCreate, problems: FieldErrors
 ) -> Customer | None:
-    query = (
-        select(Customer)
-        .where(Customer.company_id == principal.company_id)
-        # One round trip: customers have a handful of contacts and addresses at most.
-        .options(joinedload(Customer.contacts), joinedload(Customer.addresses))
-    )
     if data.customer_id is not None:
-        customer = (
-            session.scalars(query.where(Customer.id == data.customer_id)).unique().one_or_none()
-        )
-        name = "customer_id"
+        by, value, name = _CUSTOMER_BY_ID, data.customer_id, "customer_id"
     else:
-        customer = (
-            session.scalars(query.where(Customer.code == data.customer_code)).unique().one_or_none()
-        )
-        name = "customer_code"
+        by, value, name = _CUSTOMER_BY_CODE, data.customer_code, "customer_code"
+    customer = (
+        session.scalars(by, {"company_id": principal.company_id, "key": value})
+        .unique()
+        .one_or_none()
+    )
     if customer is None:
         problems.add(name, "No such customer", "unknown_customer")
     elif not customer.active:
@@ -247,12 +350,8 @@ def _products(
     codes = {line.product_code for line in data.lines if line.product_id is None}
     found = (
         session.scalars(
-            select(Product)
-            .where(
-                Product.company_id == principal.company_id,
-                or_(Product.id.in_(ids), Product.code.in_(codes)),
-            )
-            .options(joinedload(Product.prices))
+            _PRODUCTS,
+            {"company_id": principal.company_id, "ids": sorted(ids), "codes": sorted(codes)},
         )
         .unique()
         .all()
@@ -312,11 +411,7 @@ def _address(customer: Customer, data: OrderCreate, problems: FieldErrors) -> st
 def _check_credit(
     session: Session, rt: Runtime, customer: Customer, total: Decimal, problems: FieldErrors
 ) -> None:
-    exposure = session.scalar(
-        select(func.coalesce(func.sum(SalesOrder.total_amount - SalesOrder.paid_amount), 0)).where(
-            SalesOrder.customer_id == customer.id, SalesOrder.state.in_(OPEN_STATES)
-        )
-    ) or Decimal(0)
+    exposure = session.scalar(_EXPOSURE, {"customer_id": customer.id}) or Decimal(0)
     left = credit_available(
         customer.credit_limit,
         Decimal(exposure),

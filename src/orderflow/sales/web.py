@@ -146,6 +146,9 @@ def _form_values(form: Any) -> dict[str, Any]:
             "notes",
             "technical_requirements",
             "quality_requirements",
+            "project_name",
+            "custom_design",
+            "late_penalty",
             "idempotency_key",
         )
     }
@@ -210,6 +213,8 @@ def _detail(
     tasks = list_tasks(
         rt, me, mine=False, state="open", document_type="sales_order", document_id=order_id
     )
+    from orderflow.review.web import order_links
+
     return render(
         request,
         "order.html",
@@ -217,6 +222,7 @@ def _detail(
         order=order,
         events=events,
         tasks=tasks,
+        links=order_links(rt, me, order_id),
         error=error,
         failed_step=step,
         payment_methods=PAYMENT_METHODS,

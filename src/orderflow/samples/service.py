@@ -23,10 +23,9 @@ from orderflow.core.errors import (
     TransitionNotAllowed,
     ValidationFailed,
 )
-from orderflow.core.events import Actor
 from orderflow.core.idempotency import once
 from orderflow.core.kit import DocumentKind, actor_of, get_document, run_step
-from orderflow.core.workflow import StepContext, StepResult
+from orderflow.core.workflow import StepContext
 from orderflow.i18n import t
 from orderflow.notify.service import queue_staff
 from orderflow.parties.models import Customer
@@ -108,17 +107,16 @@ def check(ctx: StepContext) -> None:
     pack.sales_confirmed_by = pack.purchasing_confirmed_by = None
     ctx.next_state = MISMATCH
     ctx.payload["mismatch"] = wrong
+    _report_mismatch(ctx, pack)
 
 
-def report_mismatch(s: Session, rt: Runtime, pack: TechPack, result: StepResult) -> None:
-    """After a check that found a mismatch: an exception slip through the port (quality),
-    or, where that area is not installed, a message to sales and purchasing."""
-    if pack.state != MISMATCH:
-        return
-    if ports.raise_exception.connected:
+def _report_mismatch(ctx: StepContext, pack: TechPack) -> None:
+    """A mismatch: an exception slip through the port (quality), or, where that area is
+    not installed, a message to sales and purchasing."""
+    if ports.raise_exception.connected and ctx.runtime is not None:
         pack.exception_number = ports.raise_exception(
-            s,
-            rt,
+            ctx.session,
+            ctx.runtime,
             ports.ExceptionReport(
                 company_id=pack.company_id,
                 kind="tech_pack_mismatch",
@@ -128,12 +126,13 @@ def report_mismatch(s: Session, rt: Runtime, pack: TechPack, result: StepResult)
                 source_number=pack.number,
                 sales_order_id=pack.sales_order_id,
             ),
-            _actor(result),
+            ctx.actor,
         )
+        ctx.payload["exception"] = pack.exception_number
         return
     for role in ("sales_clerk", "procurement"):
         queue_staff(
-            s,
+            ctx.session,
             company_id=pack.company_id,
             kind="tech_pack_mismatch",
             role=role,
@@ -146,13 +145,9 @@ def report_mismatch(s: Session, rt: Runtime, pack: TechPack, result: StepResult)
                 order=pack.sales_order_number,
                 what=pack.mismatch,
             ),
-            at=rt.now(),
+            at=ctx.now,
             doc=pack,
         )
-
-
-def _actor(result: StepResult) -> Actor:
-    return Actor(result.event.actor_id, result.event.actor_name)
 
 
 def confirm_change(ctx: StepContext) -> None:
@@ -193,7 +188,6 @@ PACKS: DocumentKind[TechPack] = DocumentKind(
     lifecycle=PACK_LIFECYCLE,
     read_permission="samples.read",
     effects={"check": check, "confirm_change": confirm_change},
-    after={"check": report_mismatch},
 )
 
 

@@ -18,13 +18,13 @@ from orderflow.runtime import Principal
 from orderflow.samples import service
 from orderflow.samples.schemas import SampleCreate, TechPackCreate
 from orderflow.tasks.service import list_tasks
-from orderflow.web.documents import form_fields, step_from_form
-from orderflow.web.render import register_page, render
+from orderflow.web.documents import DOCUMENT_PAGES, form_fields, step_from_form
+from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
 router = APIRouter(include_in_schema=False)
-register_page("sample_request", "/samples/{id}")
-register_page("tech_pack", "/tech-packs/{id}")
+DOCUMENT_PAGES["sample_request"] = "/samples/{id}"
+DOCUMENT_PAGES["tech_pack"] = "/tech-packs/{id}"
 
 
 def _list(

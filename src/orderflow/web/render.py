@@ -1,8 +1,8 @@
 """Jinja2 for the pages: one environment, with the locale's messages and formats.
 
 Templates live beside each area (``sales/templates/``) and here (``web/templates/``) for the
-layout; every template gets ``t()``, ``money()``, ``when()``, ``day()``, the caller and the
-CSRF token.
+layout; every template gets ``t()``, ``money()``, ``when()``, ``day()``, ``may()``, the caller
+and the CSRF token.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from orderflow import i18n
+from orderflow.auth.roles import PERMISSIONS
 
 
 def _loaders() -> list[PackageLoader]:
@@ -37,28 +38,24 @@ env = Environment(
 )
 
 
-#: Document type → the page that shows one ("/orders/{id}"); each area adds its own so
-#: lists of tasks and notifications link to the right page.
-DOCUMENT_PAGES: dict[str, str] = {"sales_order": "/orders/{id}"}
+def _document_url(document_type: str | None, document_id: int | None) -> str | None:
+    from orderflow.web.documents import document_url
+
+    return document_url(document_type, document_id)
 
 
-def register_page(document_type: str, pattern: str) -> None:
-    DOCUMENT_PAGES[document_type] = pattern
-
-
-def document_url(document_type: str, document_id: int) -> str:
-    return DOCUMENT_PAGES.get(document_type, "/orders/{id}").format(id=document_id)
-
-
-env.globals["document_url"] = document_url
+env.globals["document_url"] = _document_url
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     locale: str = getattr(request.state, "locale", "zh-CN")
     zone = request.app.state.runtime.policy.calendar.timezone
+    me = getattr(request.state, "principal", None)
     page = env.get_template(template).render(
         request=request,
-        me=getattr(request.state, "principal", None),
+        me=me,
+        # ``may('users.read')``: whether the caller holds a permission (links, buttons).
+        may=lambda permission: me is not None and me.can(PERMISSIONS[permission]),
         csrf_token=request.session.get("csrf", "") if "session" in request.scope else "",
         locale=locale,
         t=lambda key, **kw: i18n.t(key, locale, **kw),

@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from orderflow.auth.service import authenticate
 from orderflow.core.errors import NotAuthenticated, NotFound, OrderFlowError
@@ -88,20 +90,43 @@ def _page_error(request: Request, exc: OrderFlowError) -> Response:
     return response
 
 
+_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class LocaleAndHeaders:
+    """Picks the page language and adds the security headers, as plain ASGI: the
+    ``@app.middleware("http")`` form wraps every request and response in extra tasks and
+    streams, which cost about half a millisecond per API call."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        set_locale(Request(scope))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in _HEADERS:
+                    headers.setdefault(name.decode(), value.decode())
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def install(app: FastAPI) -> None:
     from orderflow.web.pages import PAGE_ROUTERS
 
     rt = app.state.runtime
 
-    @app.middleware("http")
-    async def _locale_and_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        set_locale(request)
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
-
+    app.add_middleware(LocaleAndHeaders)
     app.add_middleware(
         SessionMiddleware,
         secret_key=rt.settings.secret_key,

@@ -2,7 +2,7 @@
 orders, progress, outsourcing, cost budgets, samples, tech packs, plan runs and plans
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0004
 Create Date: 2026-11-25 10:12:18.128637
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import orderflow.db
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,66 @@
+"""/api/v1/changes (change notices) and /api/v1/orders/{id}/versions (G1-G4)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, UploadFile, status
+
+from orderflow.api.deps import PrincipalDep, RuntimeDep
+from orderflow.api.documents import add_document_routes, with_etag
+from orderflow.api.schemas import Page
+from orderflow.changes import service
+from orderflow.changes.schemas import (
+    ChangeCreate,
+    ChangeRead,
+    ChangeSummary,
+    VersionDiff,
+    VersionRead,
+)
+
+router = APIRouter(prefix="/changes", tags=["changes"])
+versions_router = APIRouter(prefix="/orders", tags=["orders"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ChangeRead)
+def create_change(
+    body: ChangeCreate, rt: RuntimeDep, me: PrincipalDep, response: Response
+) -> ChangeRead:
+    """A change notice (合同订单更改通知单): its 30-minute answer task opens (G1)."""
+    change = service.create_change(rt, me, body)
+    response.headers["Location"] = f"/api/v1/changes/{change.id}"
+    return with_etag(response, change)
+
+
+@router.get("", response_model=Page[ChangeSummary])
+def list_changes(
+    rt: RuntimeDep, me: PrincipalDep, order_id: int | None = None, state: str | None = None
+) -> Page[ChangeSummary]:
+    return Page(items=service.list_changes(rt, me, order_id=order_id, state=state), next=None)
+
+
+@router.post("/{doc_id}/approval", response_model=ChangeRead)
+async def upload_approval(
+    doc_id: int, file: UploadFile, rt: RuntimeDep, me: PrincipalDep, response: Response
+) -> ChangeRead:
+    """The customer's written approval of a technical change (PDF or image, G3)."""
+    data = await file.read()
+    from starlette.concurrency import run_in_threadpool
+
+    change = await run_in_threadpool(
+        service.attach_approval, rt, me, doc_id, filename=file.filename or "approval", data=data
+    )
+    return with_etag(response, change)
+
+
+add_document_routes(router, service.CHANGES, read=service.read_change, read_model=ChangeRead)
+
+
+@versions_router.get("/{order_id}/versions", response_model=list[VersionRead])
+def order_versions(order_id: int, rt: RuntimeDep, me: PrincipalDep) -> list[VersionRead]:
+    """Every kept version of the order, oldest first (G4)."""
+    return service.order_versions(rt, me, order_id)
+
+
+@versions_router.get("/{order_id}/versions/diff", response_model=VersionDiff)
+def version_diff(order_id: int, a: int, b: int, rt: RuntimeDep, me: PrincipalDep) -> VersionDiff:
+    """What changed between versions ``a`` and ``b``."""
+    return service.version_diff(rt, me, order_id, a, b)

@@ -1,0 +1,203 @@
+"""What each change-notice step does (G1-G3), and what a review's outcome does to it."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from sqlalchemy import select
+
+from orderflow.changes.flow import (
+    CLASSIFIED,
+    DATE,
+    IN_REVIEW,
+    MINOR,
+    STRUCTURAL,
+    ApplyFields,
+    ChangePatch,
+    ClassifyFields,
+)
+from orderflow.changes.models import ChangeNotice
+from orderflow.changes.versions import apply_patch, record_version
+from orderflow.core.errors import FieldError, TransitionNotAllowed, ValidationFailed
+from orderflow.core.workflow import StepContext
+from orderflow.notify.service import queue_staff
+from orderflow.review import classify as c
+from orderflow.sales.models import SalesOrder
+
+
+def _change(ctx: StepContext) -> ChangeNotice:
+    return cast(ChangeNotice, ctx.doc)
+
+
+def _order(ctx: StepContext, change: ChangeNotice) -> SalesOrder:
+    order = ctx.session.get(SalesOrder, change.order_id)
+    assert order is not None
+    return order
+
+
+def classify(ctx: StepContext) -> None:
+    change, fields = _change(ctx), cast(ClassifyFields, ctx.fields)
+    if change.technical and change.approval_file_id is None:
+        raise ValidationFailed.of(
+            [
+                FieldError(
+                    "approval",
+                    "A technical change needs the customer's written approval on file first",
+                    "approval_missing",
+                )
+            ]
+        )
+    change.impact, change.answer = fields.impact, fields.answer
+    change.answered_at, change.answered_by = ctx.now, ctx.actor.name
+    order = _order(ctx, change)
+    ctx.payload.update(impact=fields.impact)
+    ctx.signals.add(f"classified:{fields.impact}")
+    if fields.impact == MINOR:
+        queue_staff(
+            ctx.session,
+            company_id=change.company_id,
+            kind="change_minor",
+            role="production_manager",
+            user_id=None,
+            subject=f"合同订单更改通知单 {change.number}（{order.number}）",
+            body=f"{change.description}\n{fields.answer}",
+            at=ctx.now,
+            doc=change,
+        )
+        ctx.next_state = CLASSIFIED
+        return
+    from orderflow.review.service import open_review
+
+    if ctx.runtime is None:
+        raise RuntimeError("classify needs the runtime to open a review")
+    review = open_review(
+        ctx.session,
+        ctx.runtime,
+        order,
+        actor=ctx.actor,
+        kind="date_change" if fields.impact == DATE else "structural_change",
+        change_id=change.id,
+    )
+    change.review_id = review.id
+    ctx.payload["review"] = review.number
+    ctx.next_state = IN_REVIEW
+
+
+def apply(ctx: StepContext) -> None:
+    change = _change(ctx)
+    if change.impact in (DATE, STRUCTURAL) and not change.review_passed:
+        raise TransitionNotAllowed(f"{change.number} waits for its review to pass")
+    if change.impact == STRUCTURAL and ctx.policy.contracts.structural_change_needs_supplementary:
+        _check_supplementary(ctx, change)
+    order = _order(ctx, change)
+    before = record_version(
+        ctx.session, order, reason=f"before {change.number}", actor=ctx.actor, now=ctx.now
+    )
+    changed = apply_patch(ctx.session, order, ChangePatch.model_validate(change.patch), now=ctx.now)
+    if change.impact == STRUCTURAL:
+        order.regularity = c.NON_REGULAR
+    after = record_version(
+        ctx.session,
+        order,
+        reason=f"change {change.number}",
+        actor=ctx.actor,
+        now=ctx.now,
+        change_id=change.id,
+    )
+    change.from_version, change.to_version = before, after
+    from orderflow.sales.service import ORDERS
+
+    ORDERS.fact_in(
+        ctx.session,
+        order,
+        "order_changed",
+        actor=ctx.actor,
+        now=ctx.now,
+        policy=ctx.policy,
+        payload={
+            "change": change.number,
+            "impact": change.impact,
+            "changed": changed,
+            "versions": [before, after],
+        },
+    )
+    queue_staff(
+        ctx.session,
+        company_id=change.company_id,
+        kind="change_applied",
+        role="production_manager",
+        user_id=None,
+        subject=f"{order.number} 已按 {change.number} 变更（版本 {after}）",
+        body=", ".join(changed) + ("\n" + cast(ApplyFields, ctx.fields).note if ctx.fields else ""),
+        at=ctx.now,
+        doc=change,
+    )
+    ctx.payload.update(changed=changed, versions=[before, after])
+
+
+def _check_supplementary(ctx: StepContext, change: ChangeNotice) -> None:
+    from orderflow.contracts.models import Contract
+
+    main = ctx.session.scalar(
+        select(Contract.id).where(
+            Contract.order_id == change.order_id,
+            Contract.kind == "main",
+            Contract.state.in_(("signed", "filed", "effective")),
+        )
+    )
+    if main is None:
+        return  # no contract yet: the contract will be drawn from the changed order
+    signed = ctx.session.scalar(
+        select(Contract.id).where(
+            Contract.change_id == change.id,
+            Contract.kind == "supplementary",
+            Contract.state.in_(("signed", "filed", "effective")),
+        )
+    )
+    if signed is None:
+        raise TransitionNotAllowed(
+            f"{change.number} changes the structure of a contracted order: the supplementary "
+            "contract must be signed first"
+        )
+
+
+def review_passed(ctx: StepContext, change_id: int) -> None:
+    """The review opened for the change passed: the change may now be applied."""
+    from orderflow.changes.service import CHANGES
+
+    change = ctx.session.get(ChangeNotice, change_id)
+    if change is None:
+        return
+    change.review_passed = True
+    CHANGES.fact_in(
+        ctx.session,
+        change,
+        "review_passed",
+        actor=ctx.actor,
+        now=ctx.now,
+        policy=ctx.policy,
+        payload={"review": ctx.doc.number},
+    )
+
+
+def review_declined(ctx: StepContext, change_id: int, reason: str) -> None:
+    """The general manager approved declining: the change is rejected, the order stays."""
+    from orderflow.changes.service import CHANGES
+
+    change = ctx.session.get(ChangeNotice, change_id)
+    if change is None:
+        return
+    order = _order(ctx, change)
+    if order.review_state == c.IN_REVIEW:
+        order.review_state = c.PASSED
+    CHANGES.step_in(
+        ctx.session,
+        change,
+        "reject",
+        actor=ctx.actor,
+        roles=ctx.roles,
+        now=ctx.now,
+        policy=ctx.policy,
+        fields={"reason": f"{ctx.doc.number}: {reason}"},
+        runtime=ctx.runtime,
+    )

@@ -1,0 +1,79 @@
+"""API shapes of change notices and order versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from orderflow.changes.flow import ChangePatch
+from orderflow.files.schemas import FileRead
+
+
+class ChangeCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    order_id: int
+    description: str = Field(min_length=1, max_length=4000)
+    #: 技术更改通知单: needs the customer's written approval before it is answered (G3).
+    technical: bool = False
+    patch: ChangePatch
+
+
+class ChangeRead(BaseModel):
+    id: int
+    number: str
+    state: str
+    version: int
+    order_id: int
+    order_number: str
+    technical: bool
+    description: str
+    patch: dict[str, Any]
+    suggested_impact: str
+    impact: str | None
+    answer: str | None
+    answered_at: datetime | None
+    answered_by: str | None
+    review_id: int | None
+    review_passed: bool
+    approval_file_id: int | None
+    from_version: int | None
+    to_version: int | None
+    files: list[FileRead]
+    created_at: datetime
+    updated_at: datetime
+    allowed_transitions: list[str]
+
+
+class ChangeSummary(BaseModel):
+    id: int
+    number: str
+    state: str
+    order_id: int
+    order_number: str
+    technical: bool
+    impact: str | None
+    created_at: datetime
+
+
+class VersionRead(BaseModel):
+    version_no: int
+    reason: str
+    created_at: datetime | None
+    created_by: str
+    snapshot: dict[str, Any]
+
+
+class DiffRowRead(BaseModel):
+    field: str
+    before: Any
+    after: Any
+
+
+class VersionDiff(BaseModel):
+    order_id: int
+    a: int
+    b: int
+    rows: list[DiffRowRead]

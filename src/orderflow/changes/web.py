@@ -1,0 +1,185 @@
+"""Change-notice pages (the list, a new notice from the order, one notice with its steps
+and the customer's approval upload) and the order's versions with the diff of any two."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from orderflow.changes import service
+from orderflow.changes.schemas import ChangeCreate
+from orderflow.core.errors import FieldError, OrderFlowError, ValidationFailed, validate
+from orderflow.core.kit import document_events
+from orderflow.runtime import Principal
+from orderflow.tasks.service import list_tasks
+from orderflow.web.documents import form_fields, step_from_form
+from orderflow.web.render import render
+from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/changes")
+def changes_page(request: Request, me: PagePrincipal) -> Response:
+    return render(request, "changes_list.html", items=service.list_changes(runtime(request), me))
+
+
+@router.get("/changes/new")
+def new_change_page(request: Request, me: PagePrincipal, order_id: int) -> Response:
+    from orderflow.sales.service import get_order
+
+    order = get_order(runtime(request), me, order_id)
+    return render(request, "changes_new.html", order=order, values={}, errors={})
+
+
+def _body(order_id: int, form: Any) -> dict[str, Any]:
+    def text(name: str) -> str:
+        return str(form.get(name) or "").strip()
+
+    patch: dict[str, Any] = {
+        k: text(k)
+        for k in ("requested_date", "delivery_address", "technical_requirements", "notes")
+        if text(k)
+    }
+    line = {k: text(f"line_{k}") for k in ("line_no", "product_code", "quantity", "unit_price")}
+    line = {k: v for k, v in line.items() if v}
+    if text("line_remove"):
+        line["remove"] = True
+    if line:
+        patch["lines"] = [line]
+    return {
+        "order_id": order_id,
+        "description": text("description"),
+        "technical": bool(text("technical")),
+        "patch": patch,
+    }
+
+
+@router.post("/changes/new")
+async def create_change_page(request: Request, order_id: int) -> Response:
+    me = await run_in_threadpool(page_principal, request)
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token") or ""))
+    rt = runtime(request)
+    try:
+        data = validate(ChangeCreate, _body(order_id, form))
+        change = await run_in_threadpool(service.create_change, rt, me, data)
+    except OrderFlowError as exc:
+        if exc.status == 404:
+            raise
+        from orderflow.sales.service import get_order
+
+        order = await run_in_threadpool(get_order, rt, me, order_id)
+        errors = {e.field: e.message for e in exc.errors} or {"description": exc.detail}
+        return render(
+            request,
+            "changes_new.html",
+            status_code=exc.status,
+            order=order,
+            values=dict(form),
+            errors=errors,
+        )
+    return RedirectResponse(f"/changes/{change.id}", status_code=303)
+
+
+def _detail(
+    request: Request,
+    me: Principal,
+    change_id: int,
+    *,
+    error: OrderFlowError | None = None,
+    step: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    rt = runtime(request)
+    return render(
+        request,
+        "changes_change.html",
+        status_code=status_code,
+        change=service.get_change(rt, me, change_id),
+        events=document_events(rt, me, service.CHANGES, change_id),
+        tasks=list_tasks(
+            rt, me, mine=False, state="open", document_type="change_notice", document_id=change_id
+        ),
+        error=error,
+        failed_step=step,
+    )
+
+
+@router.get("/changes/{change_id}")
+def change_page(request: Request, change_id: int, me: PagePrincipal) -> Response:
+    return _detail(request, me, change_id)
+
+
+@router.post("/changes/{change_id}/steps/{name}")
+async def change_step(request: Request, change_id: int, name: str) -> Response:
+    rt = runtime(request)
+    return await step_from_form(
+        request,
+        apply=lambda me, fields, version: service.apply_step(
+            rt, me, change_id, name, fields, expected_version=version
+        ),
+        fields=form_fields,
+        show_refusal=lambda me, exc: _detail(
+            request, me, change_id, error=exc, step=name, status_code=exc.status
+        ),
+        done=f"/changes/{change_id}",
+    )
+
+
+@router.post("/changes/{change_id}/approval")
+async def approval_page(request: Request, change_id: int) -> Response:
+    rt = runtime(request)
+    me = await run_in_threadpool(page_principal, request)
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token") or ""))
+    try:
+        upload = form.get("file")
+        try:
+            if not isinstance(upload, UploadFile):
+                raise ValidationFailed.of(
+                    [FieldError("file", "Choose the file to upload", "missing")]
+                )
+            data = await upload.read()
+            await run_in_threadpool(
+                lambda: service.attach_approval(
+                    rt, me, change_id, filename=upload.filename or "approval", data=data
+                )
+            )
+        except OrderFlowError as exc:
+            if exc.status == 404:
+                raise
+            return await run_in_threadpool(
+                partial(
+                    _detail,
+                    request,
+                    me,
+                    change_id,
+                    error=exc,
+                    step="approval",
+                    status_code=exc.status,
+                )
+            )
+    finally:
+        await form.close()  # the upload's temporary file
+    return RedirectResponse(f"/changes/{change_id}", status_code=303)
+
+
+@router.get("/orders/{order_id}/versions")
+def versions_page(
+    request: Request, order_id: int, me: PagePrincipal, a: int | None = None, b: int | None = None
+) -> Response:
+    rt = runtime(request)
+    versions = service.order_versions(rt, me, order_id)
+    last = versions[-1].version_no
+    a = a or max(1, last - 1)
+    b = b or last
+    diff = service.version_diff(rt, me, order_id, a, b) if len(versions) > 1 else None
+    return render(
+        request, "changes_versions.html", order_id=order_id, versions=versions, a=a, b=b, diff=diff
+    )

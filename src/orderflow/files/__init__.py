@@ -1,0 +1,1 @@
+"""Files attached to documents: uploaded scans and approvals, generated PDFs."""

@@ -1,0 +1,111 @@
+"""What every master-data form does alike: check, save through one service, or show the
+form again with each refusal next to its field, in the page's language.
+
+A form posts plain inputs and the CSRF token. The caller's permission is checked before
+anything is parsed (a role that may not write gets 403, never a validation hint). The
+service validates exactly as the API does; a refusal that names fields (422, or 409 for a
+code already used) shows the form again with what was typed and nothing saved. Any other
+refusal (403, 404) is the usual error page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from orderflow import i18n
+from orderflow.core.access import require
+from orderflow.core.errors import FieldError, OrderFlowError
+from orderflow.runtime import Principal
+from orderflow.web.session import check_csrf, page_principal
+
+Errors = dict[str, str]
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def message(error: FieldError, locale: str) -> str:
+    """One refusal in the page's language.
+
+    Looked up by the field's own name and code (``md.error.email.value_error``), then by
+    the code alone (``md.error.string_too_short``); the limit in the original message (the
+    10 of "at least 10 characters") fills ``{n}``. A code without a message keeps the
+    service's English text, so nothing is ever hidden.
+    """
+    found = _NUMBER.search(error.message)
+    n = found.group(0) if found else ""
+    code = "missing" if error.code == "string_too_short" and n == "1" else error.code
+    leaf = _INDEX.sub("", error.field).rsplit(".", 1)[-1]
+    catalog = i18n.catalog(locale if locale in i18n.LOCALES else "zh-CN")
+    for key in (f"md.error.{leaf}.{code}", f"md.error.{code}"):
+        if key in catalog:
+            return catalog[key].format(n=n)
+    return error.message
+
+
+def field_messages(
+    errors: list[FieldError], locale: str, inputs: Mapping[str, str] | None = None
+) -> Errors:
+    """Refusals by the form input they belong to (``inputs`` renames API field paths)."""
+    out: Errors = {}
+    for error in errors:
+        name = (inputs or {}).get(error.field, error.field)
+        text = message(error, locale)
+        out[name] = f"{out[name]}; {text}" if name in out else text
+    return out
+
+
+def text_values(form: FormData, *, skip: tuple[str, ...] = ("csrf_token",)) -> dict[str, str]:
+    """The form's single-valued inputs, trimmed (what is shown again on a refusal)."""
+    return {k: str(v).strip() for k, v in form.items() if k not in skip and isinstance(v, str)}
+
+
+def rows(
+    form: FormData, columns: tuple[str, ...], *, filled: tuple[str, ...] = ()
+) -> list[dict[str, str]]:
+    """Repeated inputs (``price_list[]``, ``unit_price[]``…) as rows. A row counts when one
+    of its ``filled`` columns (default: any) holds text, so an empty row is no row, even
+    with a pre-set column such as the currency."""
+    lists = [form.getlist(f"{name}[]") for name in columns]
+    out = []
+    for cells in zip(*lists, strict=False):
+        row = dict(zip(columns, (str(c).strip() for c in cells), strict=True))
+        if any(row[c] for c in filled or columns):
+            out.append(row)
+    return out
+
+
+async def post_form(
+    request: Request,
+    *,
+    permission: str,
+    save: Callable[[Principal, FormData], Any],
+    again: Callable[[Principal, FormData, Errors, int], Response],
+    done: Callable[[Any], str],
+    inputs: Mapping[str, str] | None = None,
+) -> Response:
+    """Check the caller, the CSRF token and the permission; save; redirect to ``done``.
+
+    A refusal naming fields answers ``again`` with the messages by input and the refusal's
+    status (422 or 409), after the service rolled everything back.
+    """
+    me = await run_in_threadpool(page_principal, request)
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token") or ""))
+    require(me, permission)
+    try:
+        saved = await run_in_threadpool(save, me, form)
+    except OrderFlowError as exc:
+        if not exc.errors or exc.status not in (409, 422):
+            raise
+        locale = getattr(request.state, "locale", "zh-CN")
+        errors = field_messages(exc.errors, locale, inputs)
+        return await run_in_threadpool(again, me, form, errors, exc.status)
+    return RedirectResponse(done(saved), status_code=303)

@@ -1,0 +1,1 @@
+"""The master-data pages, one module per kind of record."""

@@ -1,0 +1,146 @@
+"""Review pages: the list, one review with what reviewers need and their steps, starting a
+review from the order page; and the order page's panel of classification and documents."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from orderflow.core.errors import OrderFlowError
+from orderflow.core.kit import document_events
+from orderflow.runtime import Principal, Runtime
+from orderflow.tasks.service import list_tasks
+from orderflow.web.documents import form_fields, step_from_form
+from orderflow.web.render import render
+from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
+
+router = APIRouter(include_in_schema=False)
+
+
+def order_links(rt: Runtime, me: Principal, order_id: int) -> dict[str, Any]:
+    """What the order page shows of its reviews, quotes, contracts, changes (each only if
+    the caller may read that kind)."""
+    from orderflow.auth.roles import PERMISSIONS
+    from orderflow.changes.service import list_changes
+    from orderflow.contracts.service import list_contracts
+    from orderflow.quotes.service import list_quotes
+    from orderflow.review.service import list_reviews
+
+    def may(permission: str) -> bool:
+        return me.can(PERMISSIONS[permission])
+
+    return {
+        "reviews": list_reviews(rt, me, order_id=order_id) if may("reviews.read") else [],
+        "quotes": list_quotes(rt, me, order_id=order_id) if may("quotes.read") else [],
+        "contracts": list_contracts(rt, me, order_id=order_id) if may("contracts.read") else [],
+        "changes": list_changes(rt, me, order_id=order_id) if may("changes.read") else [],
+        "can": {
+            "review": may("reviews.start"),
+            "quote": may("quotes.create"),
+            "contract": may("contracts.create"),
+            "change": may("changes.create"),
+            "stock_up": may("stock_up.issue"),
+        },
+    }
+
+
+@router.get("/reviews")
+def reviews_page(request: Request, me: PagePrincipal, mine: bool = False) -> Response:
+    from orderflow.review.service import list_reviews
+
+    items = list_reviews(runtime(request), me, mine=mine)
+    return render(request, "review_list.html", items=items, mine=mine)
+
+
+def _detail(
+    request: Request,
+    me: Principal,
+    review_id: int,
+    *,
+    error: OrderFlowError | None = None,
+    step: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    from orderflow.review.service import REVIEWS, get_review
+
+    rt = runtime(request)
+    review = get_review(rt, me, review_id)
+    return render(
+        request,
+        "review_review.html",
+        status_code=status_code,
+        review=review,
+        events=document_events(rt, me, REVIEWS, review_id),
+        tasks=list_tasks(
+            rt, me, mine=False, state="open", document_type="order_review", document_id=review_id
+        ),
+        topics=rt.policy.review.topics,
+        mine=[r for r in review.routing if r in me.roles],
+        error=error,
+        failed_step=step,
+    )
+
+
+@router.get("/reviews/{review_id}")
+def review_page(request: Request, review_id: int, me: PagePrincipal) -> Response:
+    return _detail(request, me, review_id)
+
+
+def _fields(form: Any) -> dict[str, Any]:
+    fields = form_fields(form, skip=("attendees",))
+    if (form.get("attendees") or "").strip():
+        text = str(form["attendees"]).replace("，", ",").replace("、", ",")
+        fields["attendees"] = [a.strip() for a in text.split(",") if a.strip()]
+    return fields
+
+
+@router.post("/reviews/{review_id}/steps/{name}")
+async def review_step(request: Request, review_id: int, name: str) -> Response:
+    from orderflow.review.service import apply_step
+
+    rt = runtime(request)
+    return await step_from_form(
+        request,
+        apply=lambda me, fields, version: apply_step(
+            rt, me, review_id, name, fields, expected_version=version
+        ),
+        fields=_fields,
+        show_refusal=lambda me, exc: _detail(
+            request, me, review_id, error=exc, step=name, status_code=exc.status
+        ),
+        done=f"/reviews/{review_id}",
+    )
+
+
+async def create_from_order(request: Request, order_id: int, create: Any, to: str) -> Response:
+    """A document started from the order page's buttons; a refusal shows on the order."""
+    me = await run_in_threadpool(page_principal, request)
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token") or ""))
+    try:
+        doc = await run_in_threadpool(create, me, form)
+    except OrderFlowError as exc:
+        if exc.status == 404:
+            raise
+        from orderflow.sales.web import _detail as order_detail
+
+        return await run_in_threadpool(
+            partial(order_detail, request, me, order_id, error=exc, status_code=exc.status)
+        )
+    return RedirectResponse(
+        to.format(id=doc.id) if doc is not None else f"/orders/{order_id}", status_code=303
+    )
+
+
+@router.post("/orders/{order_id}/review")
+async def start_review_page(request: Request, order_id: int) -> Response:
+    from orderflow.review.service import start_review
+
+    rt = runtime(request)
+    return await create_from_order(
+        request, order_id, lambda me, form: start_review(rt, me, order_id), "/reviews/{id}"
+    )
