@@ -18,18 +18,23 @@ from orderflow.changes.api import router as changes_router
 from orderflow.changes.api import versions_router
 from orderflow.contracts.api import router as contracts_router
 from orderflow.contracts.api import stock_up_router
+from orderflow.costing.api import router as costing_router
 from orderflow.exception_slips.api import router as exceptions_router
 from orderflow.files.api import router as files_router
 from orderflow.inventory.api import router as stock_router
 from orderflow.migrate import upgrade
 from orderflow.parties.api import router as customers_router
+from orderflow.planning.api import router as planning_router
 from orderflow.procurement.api import order_router as purchase_orders_router
 from orderflow.procurement.api import requisition_router, supplier_router
+from orderflow.production.api import ROUTERS as production_routers
 from orderflow.quality.api import router as inspections_router
 from orderflow.quotes.api import router as quotes_router
 from orderflow.review.api import router as reviews_router
 from orderflow.runtime import Runtime
 from orderflow.sales.api import router as orders_router
+from orderflow.samples.api import packs as packs_router
+from orderflow.samples.api import samples as samples_router
 from orderflow.system.api import router as system_router
 from orderflow.tasks.api import router as tasks_router
 from orderflow.warehouse.api import count_router, customer_supplied_router, transfer_router
@@ -61,6 +66,11 @@ API_ROUTERS: list[APIRouter] = [
     transfer_router,
     customer_supplied_router,
     count_router,
+    *production_routers,
+    planning_router,
+    costing_router,
+    samples_router,
+    packs_router,
 ]
 
 

@@ -273,7 +273,9 @@ def _register_area_commands() -> None:
     from orderflow.exception_slips.cli import exceptions_app
     from orderflow.inventory.cli import inventory_app
     from orderflow.masterdata.cli import import_app
+    from orderflow.planning.cli import planning_app
     from orderflow.procurement.cli import purchasing_app
+    from orderflow.production.cli import production_app
     from orderflow.quality.cli import quality_app
     from orderflow.review.cli import review_app
 
@@ -283,6 +285,8 @@ def _register_area_commands() -> None:
     app.add_typer(inventory_app, name="inventory")
     app.add_typer(quality_app, name="quality")
     app.add_typer(exceptions_app, name="exceptions")
+    app.add_typer(planning_app, name="planning")
+    app.add_typer(production_app, name="production")
 
 
 _register_area_commands()

@@ -20,6 +20,7 @@ from orderflow.migrate import upgrade
 from orderflow.models import metadata
 from orderflow.org.models import Company, Department
 from orderflow.parties.models import Address, Contact, Customer
+from orderflow.planning.demo import load as planning_demo
 from orderflow.procurement.demo import load_supply_demo
 from orderflow.review.demo import load_review_demo
 from orderflow.runtime import Principal, Runtime
@@ -389,6 +390,7 @@ def load_demo(rt: Runtime, *, password: str) -> DemoSummary:
     orders = _demo_orders(rt, principals)
     orders += load_review_demo(rt, principals)
     load_supply_demo(rt, principals)
+    planning_demo(rt, principals)
     # A worker catches up one escalation step per round; do three rounds so the demo opens
     # with urging notices already climbing the chain, as a real backlog would have.
     for _ in range(3):

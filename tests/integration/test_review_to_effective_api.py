@@ -104,7 +104,8 @@ def test_a_non_regular_order_over_the_threshold_becomes_effective(
     [summary] = get(api, "sales_clerk", f"/api/v1/reviews?order_id={order['id']}")["items"]
     review = get(api, "sales_clerk", f"/api/v1/reviews/{summary['id']}")
     assert review["routing"] == ["sales_clerk", "production", "materials_control", "technical"]
-    assert review["meeting_needed"] and review["estimate_source"] == "estimate"
+    # Planning is installed: the review's date comes from its promise (ATP/CTP).
+    assert review["meeting_needed"] and review["estimate_source"] == "planning"
     assert review["stock"][0]["available"] == "100" and review["customer"]["code"] == "C1"
     tasks = open_tasks(rt, "order_review", review["id"])
     assert set(tasks) == {

@@ -105,6 +105,48 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inspections.create": frozenset({Role.QUALITY, Role.QUALITY_MANAGER, Role.ADMIN}),
     "exceptions.read": ALL_ROLES,
     "exceptions.raise": ALL_ROLES,
+    # Planning and production (issue 4): everyone may see plans and progress (N1).
+    "production.read": ALL_ROLES,
+    "production.masterdata": frozenset(
+        {Role.TECHNICAL, Role.TECHNICAL_MANAGER, Role.PLANNER, Role.PRODUCTION_MANAGER, Role.ADMIN}
+    ),
+    "production.release": frozenset(
+        {Role.PLANNER, Role.PRODUCTION_MANAGER, Role.ORDER_MANAGER, Role.ADMIN}
+    ),
+    "production.outsource": frozenset({Role.PRODUCTION_MANAGER, Role.GENERAL_MANAGER, Role.ADMIN}),
+    "planning.read": ALL_ROLES,
+    "planning.run": frozenset(
+        {Role.PLANNER, Role.PRODUCTION_MANAGER, Role.MATERIALS_CONTROL, Role.ADMIN}
+    ),
+    "planning.release_suggestions": frozenset(
+        {Role.PLANNER, Role.MATERIALS_CONTROL, Role.PROCUREMENT_MANAGER, Role.ADMIN}
+    ),
+    "costing.read": frozenset(
+        {
+            Role.SALES,
+            Role.SALES_CLERK,
+            Role.ORDER_MANAGER,
+            Role.PLANNER,
+            Role.PROCUREMENT,
+            Role.PROCUREMENT_MANAGER,
+            Role.FINANCE,
+            Role.FINANCE_MANAGER,
+            Role.GENERAL_MANAGER,
+            Role.ADMIN,
+        }
+    ),
+    "costing.create": frozenset({Role.SALES, Role.SALES_CLERK, Role.ORDER_MANAGER, Role.ADMIN}),
+    "samples.read": ALL_ROLES - {Role.FINANCE, Role.FINANCE_MANAGER},
+    "samples.create": frozenset(
+        {
+            Role.SALES,
+            Role.SALES_CLERK,
+            Role.ORDER_MANAGER,
+            Role.TECHNICAL,
+            Role.TECHNICAL_MANAGER,
+            Role.ADMIN,
+        }
+    ),
 }
 
 #: The departments a contract is filed to (备案, D3), as the roles that work in each.

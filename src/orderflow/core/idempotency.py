@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import ForeignKey, Integer, String, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from orderflow.core.errors import IdempotencyKeyReused
 from orderflow.db import Base
+
+if TYPE_CHECKING:
+    from orderflow.runtime import Principal, Runtime
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class IdempotencyRecord(Base):
@@ -74,3 +82,49 @@ def remember(
             created_at=at,
         )
     )
+
+
+def once(
+    rt: Runtime,
+    principal: Principal,
+    *,
+    scope: str,
+    body: Any,
+    key: str | None,
+    create: Callable[[Session], M],
+    model: type[M],
+) -> M:
+    """Run ``create`` in one transaction, at most once per ``Idempotency-Key``: a retry
+    with the same key and body answers the first result; another body is refused. For
+    areas whose create is one function of a session (sales keeps its own hot path)."""
+    fingerprint = request_fingerprint(scope, body)
+    try:
+        with rt.db.transaction() as session:
+            if key:
+                replay = find_replay(
+                    session, user_id=principal.id, key=key, fingerprint=fingerprint
+                )
+                if replay is not None:
+                    return model.model_validate(replay.response)
+            result = create(session)
+            if key:
+                remember(
+                    session,
+                    user_id=principal.id,
+                    key=key,
+                    scope=scope,
+                    fingerprint=fingerprint,
+                    status_code=201,
+                    response=result.model_dump(mode="json"),
+                    at=rt.now(),
+                )
+            return result
+    except IntegrityError:
+        if not key:
+            raise
+        # A concurrent request with the same key won the race: answer what it stored.
+        with rt.db.reading() as session:
+            replay = find_replay(session, user_id=principal.id, key=key, fingerprint=fingerprint)
+            if replay is None:
+                raise
+            return model.model_validate(replay.response)

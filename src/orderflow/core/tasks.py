@@ -220,3 +220,25 @@ def apply_task_rules(
     # A kind already open on this document stays as it is (the partial unique index).
     opened = connection.execute(_OPEN_TASKS[connection.dialect.name], rows).scalars().all()
     return TaskChanges(list(opened), to_close)
+
+
+def move_due(
+    session: Session, *, document_type: str, document_id: int, kinds: Iterable[str], due: datetime
+) -> int:
+    """Move the due time of open tasks that are not late yet (a replan moved the date the
+    task is counted from). A task already overdue keeps its history and escalation."""
+    due = as_utc(due)
+    result = session.execute(
+        update(Task)
+        .where(
+            Task.document_type == document_type,
+            Task.document_id == document_id,
+            Task.kind.in_(list(kinds)),
+            Task.state == OPEN,
+            Task.overdue.is_(False),
+            Task.escalation_level == 0,
+        )
+        .values(due_at=due, next_check_at=due)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

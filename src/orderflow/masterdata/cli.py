@@ -36,7 +36,12 @@ def _run(kind: str, file: Path, as_user: str, dry_run: bool) -> None:
     console.print(f"{verb} {kind}: {report.created} created, {report.updated} updated")
 
 
-def _command(kind: str) -> None:
+def add_import_command(kind: str, docs: str = "docs/masterdata.md") -> None:
+    """``orderflow import KIND FILE`` for a kind registered with ``importer.register_kind``."""
+    _command(kind, docs)
+
+
+def _command(kind: str, docs: str = "docs/masterdata.md") -> None:
     def command(
         file: Annotated[Path, typer.Argument(help=".csv or .xlsx with a header row")],
         as_user: Annotated[str, typer.Option("--as", help="Username doing the import")] = "admin",
@@ -46,7 +51,7 @@ def _command(kind: str) -> None:
     ) -> None:
         _run(kind, file, as_user, dry_run)
 
-    command.__doc__ = f"Import {kind} (see docs/masterdata.md for the columns)."
+    command.__doc__ = f"Import {kind} (see {docs} for the columns)."
     import_app.command(kind)(command)
 
 

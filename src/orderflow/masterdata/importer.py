@@ -260,6 +260,21 @@ KINDS: dict[str, tuple[str, Callable[[Session, Runtime, Principal, dict[str, str
 }
 
 
+Handler = Callable[[Session, Runtime, Principal, dict[str, str], str], bool]
+
+
+def register_kind(
+    kind: str, permission: str, handle: Handler, aliases: dict[str, tuple[str, ...]] | None = None
+) -> None:
+    """Let another area import its master data the same way (all rows or none, Chinese
+    headings as aliases): ``handle`` saves one row and answers whether it created it."""
+    KINDS[kind] = (permission, handle)
+    for name, names in (aliases or {}).items():
+        ALIASES[name] = (*ALIASES.get(name, ()), *names)
+        for alias in names:
+            _CANONICAL.setdefault(alias, name)
+
+
 def import_file(
     rt: Runtime,
     me: Principal,

@@ -34,6 +34,27 @@ from orderflow.core.errors import field_path
 PRIORITIES = ("normal", "special", "urgent")
 _WORKING_DAYS = re.compile(r"\d+wd")
 
+#: Due-time resolvers a task rule may name ("due = '@name'"): each is provided by the
+#: lifecycle of the rule's document type and reads a time that document carries.
+RESOLVERS = frozenset(
+    {
+        "@payment_terms",
+        # planning and production (issue 4)
+        "@breakdown_due",
+        "@packing_notice",
+        "@follow_up",
+        "@readiness_check",
+        "@planned_finish",
+        "@sample_due",
+        "@milestone_design",
+        "@milestone_subcontracting",
+        "@milestone_purchasing",
+        "@milestone_assembly_start",
+        "@milestone_assembly_finish",
+        "@milestone_packing",
+    }
+)
+
 
 class PolicyError(ValueError):
     """The policy file is wrong; the message names the key."""
@@ -140,8 +161,10 @@ class TaskRule(_Strict):
                 _duration(text)
         elif not value.startswith("@"):
             _duration(value)
-        elif value != "@payment_terms":
-            raise ValueError(f"unknown due resolver {value!r}; known: '@payment_terms'")
+        elif value not in RESOLVERS:
+            raise ValueError(
+                f"unknown due resolver {value!r}; known: {', '.join(sorted(RESOLVERS))}"
+            )
         return value
 
 
@@ -153,6 +176,41 @@ class Thresholds(_Strict):
     plan_achievement_monthly: Decimal = Decimal("0.85")
     production_buffer_days: int = 1
     new_customer_credit_factor: Decimal = Decimal("0.5")
+
+
+class PlanningPolicy(_Strict):
+    """How plans are made (E6–E8): the solver, transfers, units, what release needs."""
+
+    #: "auto": CP-SAT for plans up to ``solver_max_operations``, the heuristic above;
+    #: "cp_sat" or "heuristic": always that one.
+    solver: Literal["auto", "cp_sat", "heuristic"] = "auto"
+    solver_max_operations: int = Field(default=600, ge=0, le=20_000)
+    solver_time_limit_seconds: float = Field(default=5.0, gt=0, le=300)
+    solver_workers: int = Field(default=2, ge=1, le=64)
+    #: Calendar days a transfer between the group's companies takes (调拨).
+    transfer_days: int = Field(default=2, ge=0, le=60)
+    #: Units counted in whole pieces: requirements are rounded up to integers.
+    whole_units: list[str] = [
+        "pcs",
+        "台",
+        "套",
+        "件",
+        "个",
+        "只",
+        "把",
+        "根",
+        "支",
+        "箱",
+        "set",
+        "unit",
+    ]
+    #: D4, B9: production is released only for an effective order (signed and deposit
+    #: verified, or a stock-up notice).
+    release_needs_effective_order: bool = True
+    #: D2: production is released only for an order whose cost budget the GM approved.
+    release_needs_cost_budget: bool = True
+    #: E11: an order with a tech pack is released only once it matches the approved sample.
+    release_needs_checked_tech_pack: bool = True
 
 
 class NumberingPolicy(_Strict):
@@ -289,6 +347,7 @@ class Policy(_Strict):
     escalation: EscalationPolicy = EscalationPolicy()
     deadlines: dict[str, DurationText] = Field(default_factory=dict)
     thresholds: Thresholds = Thresholds()
+    planning: PlanningPolicy = PlanningPolicy()
     numbering: NumberingPolicy = NumberingPolicy()
     review: ReviewPolicy
     classification: ClassificationPolicy = ClassificationPolicy()
