@@ -16,6 +16,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from orderflow import i18n
 from orderflow.auth.roles import PERMISSIONS
+from orderflow.web.nav import navigation
 
 
 def _loaders() -> list[PackageLoader]:
@@ -51,11 +52,16 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     locale: str = getattr(request.state, "locale", "zh-CN")
     zone = request.app.state.runtime.policy.calendar.timezone
     me = getattr(request.state, "principal", None)
+
+    def may(permission: str) -> bool:
+        """``may('users.read')``: whether the caller holds a permission (links, buttons)."""
+        return me is not None and me.can(PERMISSIONS[permission])
+
     page = env.get_template(template).render(
         request=request,
         me=me,
-        # ``may('users.read')``: whether the caller holds a permission (links, buttons).
-        may=lambda permission: me is not None and me.can(PERMISSIONS[permission]),
+        may=may,
+        nav=navigation(request.url.path, may) if me is not None else [],
         csrf_token=request.session.get("csrf", "") if "session" in request.scope else "",
         locale=locale,
         t=lambda key, **kw: i18n.t(key, locale, **kw),
