@@ -102,7 +102,7 @@ def test_a_purchase_from_requisition_to_a_closed_quality_slip(
         expect(page.locator("#po-late")).to_be_visible()
         page.click("#po-exception")
         expect(page.locator("#slip-kind")).to_have_text(re.compile("供应商延期|Supplier late"))
-        expect(page.locator("#slip-owners")).to_contain_text("procurement_manager")
+        expect(page.locator("#slip-owners")).to_contain_text("采购主管")
         logout()
 
         # The goods arrive: they wait in QC for the incoming inspection.
