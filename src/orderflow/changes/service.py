@@ -31,6 +31,7 @@ from orderflow.changes.versions import snapshot, versions
 from orderflow.core.access import require
 from orderflow.core.errors import Conflict, FieldError, ValidationFailed
 from orderflow.core.kit import DocumentKind, actor_of, get_document, run_step
+from orderflow.core.paging import Keyset
 from orderflow.files import service as files
 from orderflow.files.schemas import file_read
 from orderflow.runtime import Principal, Runtime
@@ -186,15 +187,24 @@ def apply_step(
 
 
 def list_changes(
-    rt: Runtime, principal: Principal, *, order_id: int | None = None, state: str | None = None
-) -> list[ChangeSummary]:
+    rt: Runtime,
+    principal: Principal,
+    *,
+    order_id: int | None = None,
+    state: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> tuple[list[ChangeSummary], str | None]:
+    """Newest first, a page at a time (``core.paging``)."""
     require(principal, "changes.read")
+    page = Keyset.of(limit, cursor)
     query = select(ChangeNotice).where(CHANGES.visible(principal))
     if order_id is not None:
         query = query.where(ChangeNotice.order_id == order_id)
     if state:
         query = query.where(ChangeNotice.state == state)
     with rt.db.reading() as session:
+        rows, nxt = page.cut(session.scalars(page.apply(query, ChangeNotice.id)).all())
         return [
             ChangeSummary(
                 id=c.id,
@@ -206,8 +216,8 @@ def list_changes(
                 impact=c.impact,
                 created_at=c.created_at,
             )
-            for c in session.scalars(query.order_by(ChangeNotice.id.desc()).limit(200))
-        ]
+            for c in rows
+        ], nxt
 
 
 # --- versions (G4) ----------------------------------------------------------------------

@@ -25,8 +25,9 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/changes")
-def changes_page(request: Request, me: PagePrincipal) -> Response:
-    return render(request, "changes_list.html", items=service.list_changes(runtime(request), me))
+def changes_page(request: Request, me: PagePrincipal, cursor: str | None = None) -> Response:
+    items, nxt = service.list_changes(runtime(request), me, cursor=cursor)
+    return render(request, "changes_list.html", items=items, next_cursor=nxt)
 
 
 @router.get("/changes/new")

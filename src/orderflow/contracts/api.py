@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Response, UploadFile, status
+from fastapi import APIRouter, Form, Query, Response, UploadFile, status
 from starlette.concurrency import run_in_threadpool
 
 from orderflow.api.deps import IfMatchDep, PrincipalDep, RuntimeDep
@@ -44,9 +44,21 @@ def list_contracts(
     order_id: int | None = None,
     state: str | None = None,
     filed_to_me: bool = False,
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = None,
 ) -> Page[ContractSummary]:
-    items = service.list_contracts(rt, me, order_id=order_id, state=state, filed_to_me=filed_to_me)
-    return Page(items=items, next=None)
+    """Newest first; ``filed_to_me=true``: filed with your departments (备案). ``next`` is
+    the cursor of the following page."""
+    items, nxt = service.list_contracts(
+        rt,
+        me,
+        order_id=order_id,
+        state=state,
+        filed_to_me=filed_to_me,
+        limit=limit,
+        cursor=cursor,
+    )
+    return Page(items=items, next=nxt)
 
 
 @router.get("/{doc_id}/pdf", response_class=Response)

@@ -31,6 +31,7 @@ from orderflow.contracts.template import fill
 from orderflow.core.access import require
 from orderflow.core.errors import Conflict, FieldErrors, NotFound
 from orderflow.core.kit import DocumentKind, actor_of, get_document, run_step
+from orderflow.core.paging import Keyset, first_id
 from orderflow.core.workflow import StepContext
 from orderflow.files import service as files
 from orderflow.files.schemas import file_read
@@ -296,9 +297,13 @@ def list_contracts(
     order_id: int | None = None,
     state: str | None = None,
     filed_to_me: bool = False,
-) -> list[ContractSummary]:
-    """``filed_to_me``: the contracts filed with the caller's departments (备案, D3)."""
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> tuple[list[ContractSummary], str | None]:
+    """Newest first, a page at a time (``core.paging``); ``filed_to_me``: the contracts
+    filed with the caller's departments (备案, D3)."""
     require(principal, "contracts.read")
+    page = Keyset.of(limit, cursor)
     query = (
         select(Contract, Customer.name)
         .join(Customer, Customer.id == Contract.customer_id)
@@ -317,6 +322,7 @@ def list_contracts(
             )
         )
     with rt.db.reading() as session:
+        rows, nxt = page.cut(session.execute(page.apply(query, Contract.id)).all(), first_id)
         return [
             ContractSummary(
                 id=ct.id,
@@ -329,8 +335,8 @@ def list_contracts(
                 filed_to=[f.department for f in ct.filings],
                 created_at=ct.created_at,
             )
-            for ct, name in session.execute(query.order_by(Contract.id.desc()).limit(200))
-        ]
+            for ct, name in rows
+        ], nxt
 
 
 # --- stock-up notices (B9) ---------------------------------------------------------------

@@ -28,9 +28,13 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/contracts")
-def contracts_page(request: Request, me: PagePrincipal, everyone: bool = False) -> Response:
-    items = service.list_contracts(runtime(request), me, filed_to_me=not everyone)
-    return render(request, "contracts_list.html", items=items, everyone=everyone)
+def contracts_page(
+    request: Request, me: PagePrincipal, everyone: bool = False, cursor: str | None = None
+) -> Response:
+    items, nxt = service.list_contracts(
+        runtime(request), me, filed_to_me=not everyone, cursor=cursor
+    )
+    return render(request, "contracts_list.html", items=items, everyone=everyone, next_cursor=nxt)
 
 
 def _detail(

@@ -13,6 +13,7 @@ from orderflow.catalog.models import Product
 from orderflow.core.access import require
 from orderflow.core.errors import FieldErrors, NotFound
 from orderflow.core.kit import DocumentKind, actor_of, get_document, run_step
+from orderflow.core.paging import Keyset, first_id
 from orderflow.core.workflow import StepContext
 from orderflow.files import service as files
 from orderflow.files.schemas import file_read
@@ -209,9 +210,17 @@ def quote_pdf(rt: Runtime, principal: Principal, quote_id: int) -> tuple[str, by
 
 
 def list_quotes(
-    rt: Runtime, principal: Principal, *, order_id: int | None = None, state: str | None = None
-) -> list[QuoteSummary]:
+    rt: Runtime,
+    principal: Principal,
+    *,
+    order_id: int | None = None,
+    state: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> tuple[list[QuoteSummary], str | None]:
+    """Newest first, a page at a time (``core.paging``)."""
     require(principal, "quotes.read")
+    page = Keyset.of(limit, cursor)
     query = (
         select(Quote, Customer.name)
         .join(Customer, Customer.id == Quote.customer_id)
@@ -222,6 +231,7 @@ def list_quotes(
     if state:
         query = query.where(Quote.state == state)
     with rt.db.reading() as session:
+        rows, nxt = page.cut(session.execute(page.apply(query, Quote.id)).all(), first_id)
         return [
             QuoteSummary(
                 id=q.id,
@@ -233,5 +243,5 @@ def list_quotes(
                 valid_until=q.valid_until,
                 created_at=q.created_at,
             )
-            for q, name in session.execute(query.order_by(Quote.id.desc()).limit(200))
-        ]
+            for q, name in rows
+        ], nxt

@@ -23,8 +23,9 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/quotes")
-def quotes_page(request: Request, me: PagePrincipal) -> Response:
-    return render(request, "quotes_list.html", items=service.list_quotes(runtime(request), me))
+def quotes_page(request: Request, me: PagePrincipal, cursor: str | None = None) -> Response:
+    items, nxt = service.list_quotes(runtime(request), me, cursor=cursor)
+    return render(request, "quotes_list.html", items=items, next_cursor=nxt)
 
 
 def _detail(

@@ -65,10 +65,11 @@ def list_reviews(
     as_user: AsUser = "order_manager",
 ) -> None:
     """Reviews, newest first, with the departments still to answer."""
+    from orderflow.core.paging import MAX_LIMIT
     from orderflow.review.service import list_reviews as service_list
 
     with _as_user(as_user) as (rt, me):
-        for r in service_list(rt, me, mine=mine):
+        for r in service_list(rt, me, mine=mine, limit=MAX_LIMIT)[0]:
             console.print(
                 f"{r.number}  {r.order_number}  {r.state:<18} waiting: {', '.join(r.pending) or '-'}"
             )

@@ -37,7 +37,7 @@ def _order(
 
 
 def _review_of(rt: Runtime, who: Principal, order_id: int) -> int:
-    return reviews.list_reviews(rt, who, order_id=order_id)[0].id
+    return reviews.list_reviews(rt, who, order_id=order_id)[0][0].id
 
 
 def _sign_all(rt: Runtime, p: dict[Role, Principal], review_id: int) -> None:
