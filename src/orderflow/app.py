@@ -16,7 +16,6 @@ from orderflow.catalog.api import router as products_router
 from orderflow.changes.api import router as changes_router
 from orderflow.changes.api import versions_router
 from orderflow.contracts.api import router as contracts_router
-from orderflow.contracts.api import stock_up_router
 from orderflow.files.api import router as files_router
 from orderflow.inventory.api import router as stock_router
 from orderflow.migrate import upgrade
@@ -25,6 +24,7 @@ from orderflow.quotes.api import router as quotes_router
 from orderflow.review.api import router as reviews_router
 from orderflow.runtime import Runtime
 from orderflow.sales.api import router as orders_router
+from orderflow.stockup.api import router as stock_up_router
 from orderflow.system.api import router as system_router
 from orderflow.tasks.api import router as tasks_router
 from orderflow.worker import run_worker

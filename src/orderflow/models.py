@@ -4,7 +4,7 @@ from orderflow.auth.models import User
 from orderflow.billing.models import Invoice, Payment
 from orderflow.catalog.models import PriceListEntry, Product
 from orderflow.changes.models import ChangeNotice, OrderVersion
-from orderflow.contracts.models import Contract, ContractFiling, StockUpNotice
+from orderflow.contracts.models import Contract, ContractFiling
 from orderflow.core.events import Event
 from orderflow.core.idempotency import IdempotencyRecord
 from orderflow.core.numbering import Counter
@@ -19,6 +19,7 @@ from orderflow.quotes.models import Quote, QuoteVersion
 from orderflow.review.models import OrderReview, ReviewOpinion
 from orderflow.sales.models import SalesOrder, SalesOrderLine
 from orderflow.shipping.models import Shipment, ShipmentLine
+from orderflow.stockup.models import StockUpNotice
 
 metadata = Base.metadata
 

@@ -1,4 +1,4 @@
-"""/api/v1/contracts and /api/v1/stock-up-notices (D3, D4, B9)."""
+"""/api/v1/contracts (D3, D4)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,11 @@ from orderflow.contracts.schemas import (
     ContractCreate,
     ContractRead,
     ContractSummary,
-    StockUpCreate,
-    StockUpRead,
 )
 from orderflow.files.api import file_response
 from orderflow.files.service import FileContent
 
 router = APIRouter(prefix="/contracts", tags=["contracts"])
-stock_up_router = APIRouter(prefix="/stock-up-notices", tags=["contracts"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ContractRead)
@@ -95,18 +92,3 @@ async def upload_signature(
 
 
 add_document_routes(router, service.CONTRACTS, read=service.read_contract, read_model=ContractRead)
-
-
-@stock_up_router.post("", status_code=status.HTTP_201_CREATED, response_model=StockUpRead)
-def issue_stock_up(
-    body: StockUpCreate, rt: RuntimeDep, me: PrincipalDep, response: Response
-) -> StockUpRead:
-    """备货通知单: the order becomes effective before its contract (B9)."""
-    notice = service.issue_stock_up(rt, me, body)
-    response.headers["Location"] = f"/api/v1/stock-up-notices/{notice.id}"
-    return with_etag(response, notice)
-
-
-add_document_routes(
-    stock_up_router, service.STOCK_UPS, read=service.read_stock_up, read_model=StockUpRead
-)

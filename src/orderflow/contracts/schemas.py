@@ -1,4 +1,4 @@
-"""API shapes of contracts and stock-up notices."""
+"""API shapes of contracts."""
 
 from __future__ import annotations
 
@@ -89,23 +89,3 @@ class ContractSummary(BaseModel):
     amount: Money
     filed_to: list[str]
     created_at: datetime
-
-
-class StockUpCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    order_id: int
-    reason: str = Field(min_length=1, max_length=2000)
-
-
-class StockUpRead(BaseModel):
-    id: int
-    number: str
-    state: str
-    version: int
-    order_id: int
-    order_number: str
-    reason: str
-    issued_by: str
-    created_at: datetime
-    allowed_transitions: list[str]

@@ -1,4 +1,4 @@
-"""Contract and stock-up notice use cases (D3, D4, B9)."""
+"""Contract use cases (D3, D4)."""
 
 from __future__ import annotations
 
@@ -16,20 +16,17 @@ from orderflow.contracts.flow import (
     WITHDRAWN,
     deposit_for,
     make_lifecycle,
-    make_stock_up_lifecycle,
 )
-from orderflow.contracts.models import Contract, ContractFiling, StockUpNotice
+from orderflow.contracts.models import Contract, ContractFiling
 from orderflow.contracts.schemas import (
     ContractCreate,
     ContractRead,
     ContractSummary,
     FilingRead,
-    StockUpCreate,
-    StockUpRead,
 )
 from orderflow.contracts.template import fill
 from orderflow.core.access import require
-from orderflow.core.errors import Conflict, FieldErrors, NotFound
+from orderflow.core.errors import Conflict, FieldErrors
 from orderflow.core.kit import DocumentKind, actor_of, get_document, run_step
 from orderflow.core.paging import Keyset, first_id
 from orderflow.core.workflow import StepContext
@@ -52,10 +49,6 @@ CONTRACTS: DocumentKind[Contract] = DocumentKind(
         "file": effects.file_,
         "verify_deposit": effects.verify_deposit,
     },
-)
-STOCK_UP_LIFECYCLE = make_stock_up_lifecycle()
-STOCK_UPS: DocumentKind[StockUpNotice] = DocumentKind(
-    model=StockUpNotice, lifecycle=STOCK_UP_LIFECYCLE, read_permission="orders.read"
 )
 
 
@@ -337,63 +330,3 @@ def list_contracts(
             )
             for ct, name in rows
         ], nxt
-
-
-# --- stock-up notices (B9) ---------------------------------------------------------------
-
-
-def read_stock_up(session: Session, notice: StockUpNotice, principal: Principal) -> StockUpRead:
-    session.flush()
-    return StockUpRead(
-        id=notice.id,
-        number=notice.number,
-        state=notice.state,
-        version=notice.version,
-        order_id=notice.order_id,
-        order_number=notice.order_number,
-        reason=notice.reason,
-        issued_by=notice.issued_by,
-        created_at=notice.created_at,
-        allowed_transitions=STOCK_UP_LIFECYCLE.allowed(notice, principal.roles),
-    )
-
-
-def issue_stock_up(rt: Runtime, principal: Principal, data: StockUpCreate) -> StockUpRead:
-    """备货通知单 before the contract: the order is effective at once (B9)."""
-    require(principal, "stock_up.issue")
-    from orderflow.sales.service import ORDERS
-
-    with rt.db.transaction() as session:
-        order = ORDERS.load(session, principal, data.order_id)
-        if order.state in (CANCELLED, COMPLETED) or order.review_state == c.DECLINED:
-            raise Conflict(f"{order.number} is {order.state}; no stock-up for it")
-        if order.effective_at is not None:
-            raise Conflict(f"{order.number} is effective already ({order.effective_by})")
-        notice = StockUpNotice(
-            company_id=order.company_id,
-            number="",
-            order_id=order.id,
-            order_number=order.number,
-            reason=data.reason,
-            issued_by=principal.display_name,
-        )
-        STOCK_UPS.start(
-            session, rt, notice, actor=actor_of(principal), payload={"order": order.number}
-        )
-        effects.make_effective(
-            session,
-            order,
-            by="stock_up",
-            reference=notice.number,
-            actor=actor_of(principal),
-            now=rt.now(),
-            policy=rt.policy,
-        )
-        return read_stock_up(session, notice, principal)
-
-
-def get_stock_up(rt: Runtime, principal: Principal, notice_id: int) -> StockUpRead:
-    notice = get_document(rt, principal, STOCK_UPS, notice_id, read_stock_up)
-    if notice is None:
-        raise NotFound(f"No stock-up notice {notice_id}")
-    return notice

@@ -1,5 +1,5 @@
 """Contract pages: the list (filed to my department first), one contract with its terms,
-PDF, signature upload and steps; new contracts and stock-up notices from the order page."""
+PDF, signature upload and steps; new contracts from the order page."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from orderflow.contracts import service
-from orderflow.contracts.schemas import ContractCreate, StockUpCreate
+from orderflow.contracts.schemas import ContractCreate
 from orderflow.core.errors import FieldError, OrderFlowError, ValidationFailed
 from orderflow.core.kit import document_events
 from orderflow.files.api import file_response
@@ -145,18 +145,3 @@ async def new_contract_page(request: Request, order_id: int) -> Response:
         lambda me, form: service.create_contract(rt, me, ContractCreate(order_id=order_id)),
         "/contracts/{id}",
     )
-
-
-@router.post("/orders/{order_id}/stock-up")
-async def stock_up_page(request: Request, order_id: int) -> Response:
-    rt = runtime(request)
-
-    def issue(me: Principal, form: object) -> None:
-        reason = str(form.get("reason") or "").strip()  # type: ignore[attr-defined]
-        from orderflow.core.errors import validate
-
-        service.issue_stock_up(
-            rt, me, validate(StockUpCreate, {"order_id": order_id, "reason": reason})
-        )
-
-    return await create_from_order(request, order_id, issue, f"/orders/{order_id}")

@@ -11,7 +11,7 @@ from orderflow.auth.roles import Role
 from orderflow.changes import service as changes
 from orderflow.changes.schemas import ChangeCreate
 from orderflow.contracts import service as contracts
-from orderflow.contracts.schemas import ContractCreate, StockUpCreate
+from orderflow.contracts.schemas import ContractCreate
 from orderflow.quotes import service as quotes
 from orderflow.quotes.schemas import QuoteCreate
 from orderflow.review import service as reviews
@@ -19,6 +19,8 @@ from orderflow.runtime import Principal, Runtime
 from orderflow.sales.schemas import LineCreate, OrderCreate
 from orderflow.sales.service import apply_step as order_step
 from orderflow.sales.service import create_order
+from orderflow.stockup import service as stock_ups
+from orderflow.stockup.schemas import StockUpCreate
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -144,7 +146,7 @@ def load_review_demo(rt: Runtime, p: dict[Role, Principal]) -> int:
     # 4. A stock-up notice before the contract (B9).
     stocked = _order(rt, clerk, "C001", [("HMI-10", 6)], days=12)
     order_step(rt, clerk, stocked, "confirm", {}, expected_version=None)
-    contracts.issue_stock_up(
+    stock_ups.issue_stock_up(
         rt, manager, StockUpCreate(order_id=stocked, reason="意向明确、交期紧，先行备货")
     )
 

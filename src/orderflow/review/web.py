@@ -30,6 +30,7 @@ def order_links(rt: Runtime, me: Principal, order_id: int) -> dict[str, Any]:
     from orderflow.contracts.service import list_contracts
     from orderflow.quotes.service import list_quotes
     from orderflow.review.service import list_reviews
+    from orderflow.stockup.service import list_stock_ups
 
     def may(permission: str) -> bool:
         return me.can(PERMISSIONS[permission])
@@ -43,6 +44,7 @@ def order_links(rt: Runtime, me: Principal, order_id: int) -> dict[str, Any]:
         "quotes": of_order("quotes.read", list_quotes),
         "contracts": of_order("contracts.read", list_contracts),
         "changes": of_order("changes.read", list_changes),
+        "stock_ups": of_order("orders.read", list_stock_ups),
         "can": {
             "review": may("reviews.start"),
             "quote": may("quotes.create"),

@@ -11,6 +11,7 @@ from orderflow.notify.web import router as notify_pages
 from orderflow.quotes.web import router as quote_pages
 from orderflow.review.web import router as review_pages
 from orderflow.sales.web import router as order_pages
+from orderflow.stockup.web import router as stock_up_pages
 from orderflow.tasks.web import router as task_pages
 
 PAGE_ROUTERS: list[APIRouter] = [
@@ -20,6 +21,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     review_pages,
     quote_pages,
     contract_pages,
+    stock_up_pages,
     masterdata_pages,
     notify_pages,
 ]
