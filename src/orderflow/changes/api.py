@@ -60,7 +60,9 @@ async def upload_approval(
     return with_etag(response, change)
 
 
-add_document_routes(router, service.CHANGES, read=service.read_change, read_model=ChangeRead)
+add_document_routes(
+    router, service.CHANGES, read=service.reader, read_model=ChangeRead, read_needs_runtime=True
+)
 
 
 @versions_router.get("/{order_id}/versions", response_model=list[VersionRead])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import cast
+from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from orderflow.changes.flow import (
     CLASSIFIED,
@@ -21,6 +22,7 @@ from orderflow.changes.versions import apply_patch, record_version
 from orderflow.core.errors import FieldError, TransitionNotAllowed, ValidationFailed
 from orderflow.core.workflow import StepContext
 from orderflow.notify.service import queue_staff
+from orderflow.policy.loader import Policy
 from orderflow.review import classify as c
 from orderflow.sales.models import SalesOrder
 
@@ -87,7 +89,7 @@ def apply(ctx: StepContext) -> None:
     change = _change(ctx)
     if change.impact in (DATE, STRUCTURAL) and not change.review_passed:
         raise TransitionNotAllowed(f"{change.number} waits for its review to pass")
-    if change.impact == STRUCTURAL and ctx.policy.contracts.structural_change_needs_supplementary:
+    if change.impact == STRUCTURAL:
         _check_supplementary(ctx, change)
     order = _order(ctx, change)
     before = record_version(
@@ -135,26 +137,38 @@ def apply(ctx: StepContext) -> None:
     ctx.payload.update(changed=changed, versions=[before, after])
 
 
-def _check_supplementary(ctx: StepContext, change: ChangeNotice) -> None:
-    from orderflow.contracts.models import Contract
+@dataclass(frozen=True)
+class Supplementary:
+    """Where a change stands with its supplementary contract (G2)."""
 
-    main = ctx.session.scalar(
-        select(Contract.id).where(
-            Contract.order_id == change.order_id,
-            Contract.kind == "main",
-            Contract.state.in_(("signed", "filed", "effective")),
-        )
+    needed: bool
+    signed: bool
+    contracts: list[Any]
+
+
+def supplementary_status(
+    session: Session, change: ChangeNotice, *, policy: Policy | None
+) -> Supplementary:
+    """A structural change of an order whose contract the customer signed needs a
+    supplementary contract signed before it is applied (when the policy says so); an order
+    without a signed contract gets its contract drawn from the changed order instead."""
+    from orderflow.contracts.draft import main_contract, supplementary_of
+    from orderflow.contracts.flow import SIGNED_STATES
+
+    contracts = supplementary_of(session, change.id)
+    required = policy is None or policy.contracts.structural_change_needs_supplementary
+    needed = (
+        required
+        and change.impact == STRUCTURAL
+        and main_contract(session, change.order_id, signed=True) is not None
     )
-    if main is None:
-        return  # no contract yet: the contract will be drawn from the changed order
-    signed = ctx.session.scalar(
-        select(Contract.id).where(
-            Contract.change_id == change.id,
-            Contract.kind == "supplementary",
-            Contract.state.in_(("signed", "filed", "effective")),
-        )
-    )
-    if signed is None:
+    signed = any(ct.state in SIGNED_STATES for ct in contracts)
+    return Supplementary(needed=needed, signed=signed, contracts=contracts)
+
+
+def _check_supplementary(ctx: StepContext, change: ChangeNotice) -> None:
+    status = supplementary_status(ctx.session, change, policy=ctx.policy)
+    if status.needed and not status.signed:
         raise TransitionNotAllowed(
             f"{change.number} changes the structure of a contracted order: the supplementary "
             "contract must be signed first"

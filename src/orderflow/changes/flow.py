@@ -15,6 +15,7 @@ approval on file before it is answered (§技术部 3.2, 3.5).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from orderflow.auth.roles import Role
 from orderflow.core.workflow import DERIVED, Lifecycle, step
+from orderflow.sales.flow import line_amount, order_total
 
 RECEIVED, CLASSIFIED, IN_REVIEW = "received", "classified", "in_review"
 APPLIED, REJECTED, WITHDRAWN = "applied", "rejected", "withdrawn"
@@ -98,6 +100,37 @@ def suggested_impact(patch: ChangePatch) -> str:
     if patch.requested_date is not None or any(ln.quantity is not None for ln in patch.lines):
         return DATE
     return MINOR
+
+
+def patched_total(
+    lines: Mapping[int, tuple[Decimal, Decimal]],
+    patch: ChangePatch,
+    price_of: Callable[[str, Decimal], Decimal | None],
+) -> Decimal | None:
+    """The order's total once the patch is applied, as ``versions.apply_patch`` will price
+    it (a new line without a price takes the list price), from ``{line_no: (quantity,
+    unit price)}``; None when a new line has no price. The supplementary contract of a
+    structural change proposes the difference as its price (G2)."""
+    current = dict(lines)
+    for item in patch.lines:
+        if item.line_no is None:
+            assert item.product_code is not None and item.quantity is not None
+            price = item.unit_price
+            if price is None:
+                price = price_of(item.product_code, item.quantity)
+            if price is None:
+                return None
+            current[max(current, default=0) + 1] = (item.quantity, price)
+        elif item.line_no in current:
+            if item.remove:
+                del current[item.line_no]
+                continue
+            quantity, price = current[item.line_no]
+            current[item.line_no] = (
+                item.quantity if item.quantity is not None else quantity,
+                item.unit_price if item.unit_price is not None else price,
+            )
+    return order_total(line_amount(q, p) for q, p in current.values())
 
 
 # --- versions and their diff (G4) -------------------------------------------------------

@@ -21,6 +21,12 @@ class ChangeCreate(BaseModel):
     patch: ChangePatch
 
 
+class ContractRef(BaseModel):
+    id: int
+    number: str
+    state: str
+
+
 class ChangeRead(BaseModel):
     id: int
     number: str
@@ -41,6 +47,11 @@ class ChangeRead(BaseModel):
     approval_file_id: int | None
     from_version: int | None
     to_version: int | None
+    #: A structural change of an order with a signed contract needs a supplementary
+    #: contract signed before it is applied (G2; ``contracts.structural_change_needs_…``).
+    supplementary_needed: bool
+    supplementary_signed: bool
+    supplementary_contracts: list[ContractRef]
     files: list[FileRead]
     created_at: datetime
     updated_at: datetime

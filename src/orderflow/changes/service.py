@@ -23,6 +23,7 @@ from orderflow.changes.schemas import (
     ChangeCreate,
     ChangeRead,
     ChangeSummary,
+    ContractRef,
     DiffRowRead,
     VersionDiff,
     VersionRead,
@@ -58,8 +59,11 @@ CHANGES: DocumentKind[ChangeNotice] = DocumentKind(
 FINAL = (APPLIED, REJECTED, WITHDRAWN)
 
 
-def read_change(session: Session, change: ChangeNotice, principal: Principal) -> ChangeRead:
+def read_change(
+    session: Session, change: ChangeNotice, principal: Principal, rt: Runtime | None = None
+) -> ChangeRead:
     session.flush()
+    supplement = effects.supplementary_status(session, change, policy=rt.policy if rt else None)
     return ChangeRead(
         id=change.id,
         number=change.number,
@@ -80,6 +84,11 @@ def read_change(session: Session, change: ChangeNotice, principal: Principal) ->
         approval_file_id=change.approval_file_id,
         from_version=change.from_version,
         to_version=change.to_version,
+        supplementary_needed=supplement.needed,
+        supplementary_signed=supplement.signed,
+        supplementary_contracts=[
+            ContractRef(id=ct.id, number=ct.number, state=ct.state) for ct in supplement.contracts
+        ],
         files=[file_read(f) for f in files.attachments_of(session, change)],
         created_at=change.created_at,
         updated_at=change.updated_at,
@@ -127,7 +136,7 @@ def create_change(rt: Runtime, principal: Principal, data: ChangeCreate) -> Chan
             actor=actor_of(principal),
             payload={"change": change.number},
         )
-        return read_change(session, change, principal)
+        return read_change(session, change, principal, rt)
 
 
 def attach_approval(
@@ -158,11 +167,15 @@ def attach_approval(
             actor=actor_of(principal),
             payload={"file": row.id, "filename": row.filename},
         )
-        return read_change(session, change, principal)
+        return read_change(session, change, principal, rt)
+
+
+def reader(rt: Runtime) -> Any:
+    return lambda session, change, principal: read_change(session, change, principal, rt)
 
 
 def get_change(rt: Runtime, principal: Principal, change_id: int) -> ChangeRead:
-    return get_document(rt, principal, CHANGES, change_id, read_change)
+    return get_document(rt, principal, CHANGES, change_id, reader(rt))
 
 
 def apply_step(
@@ -182,7 +195,7 @@ def apply_step(
         name,
         fields,
         expected_version=expected_version,
-        read=read_change,
+        read=reader(rt),
     )
 
 

@@ -21,6 +21,8 @@ from orderflow.core.workflow import Lifecycle, step
 DRAFT, SENT, SIGNED, FILED = "draft", "sent", "signed", "filed"
 EFFECTIVE, WITHDRAWN = "effective", "withdrawn"
 STATES = (DRAFT, SENT, SIGNED, FILED, EFFECTIVE, WITHDRAWN)
+#: The customer has signed (and it may be filed, its deposit verified).
+SIGNED_STATES = (SIGNED, FILED, EFFECTIVE)
 
 _SELLERS = frozenset({Role.SALES_CLERK, Role.ORDER_MANAGER, Role.ADMIN})
 _FINANCE = frozenset({Role.FINANCE, Role.FINANCE_MANAGER, Role.ADMIN})
