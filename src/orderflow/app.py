@@ -13,8 +13,8 @@ from orderflow.api import problems
 from orderflow.auth.api import router as auth_router
 from orderflow.auth.users_api import router as users_router
 from orderflow.catalog.api import router as products_router
+from orderflow.changes.api import design_errors_router, versions_router
 from orderflow.changes.api import router as changes_router
-from orderflow.changes.api import versions_router
 from orderflow.contracts.api import router as contracts_router
 from orderflow.files.api import router as files_router
 from orderflow.inventory.api import router as stock_router
@@ -40,6 +40,7 @@ API_ROUTERS: list[APIRouter] = [
     contracts_router,
     stock_up_router,
     changes_router,
+    design_errors_router,
     files_router,
     tasks_router,
     customers_router,

@@ -3,7 +3,7 @@
 from orderflow.auth.models import User
 from orderflow.billing.models import Invoice, Payment
 from orderflow.catalog.models import PriceListEntry, Product
-from orderflow.changes.models import ChangeNotice, OrderVersion
+from orderflow.changes.models import ChangeNotice, DesignErrorAck, DesignErrorNotice, OrderVersion
 from orderflow.contracts.models import Contract, ContractFiling
 from orderflow.core.events import Event
 from orderflow.core.idempotency import IdempotencyRecord
@@ -27,6 +27,8 @@ __all__ = [
     "Address",
     "Attachment",
     "ChangeNotice",
+    "DesignErrorAck",
+    "DesignErrorNotice",
     "Contract",
     "ContractFiling",
     "OrderReview",

@@ -1,4 +1,5 @@
-"""Change-notice use cases, and the versions of an order with the diff of any two (G1-G4)."""
+"""Change-notice use cases, and the versions of an order with the diff of any two (G1-G3);
+design error notices (G4) are in ``design_errors``."""
 
 from __future__ import annotations
 

@@ -26,6 +26,7 @@ def order_links(rt: Runtime, me: Principal, order_id: int) -> dict[str, Any]:
     """What the order page shows of its reviews, quotes, contracts, changes (each only if
     the caller may read that kind)."""
     from orderflow.auth.roles import PERMISSIONS
+    from orderflow.changes.design_errors import list_design_errors
     from orderflow.changes.service import list_changes
     from orderflow.contracts.service import list_contracts
     from orderflow.quotes.service import list_quotes
@@ -45,12 +46,14 @@ def order_links(rt: Runtime, me: Principal, order_id: int) -> dict[str, Any]:
         "contracts": of_order("contracts.read", list_contracts),
         "changes": of_order("changes.read", list_changes),
         "stock_ups": of_order("orders.read", list_stock_ups),
+        "design_errors": of_order("design_errors.read", list_design_errors),
         "can": {
             "review": may("reviews.start"),
             "quote": may("quotes.create"),
             "contract": may("contracts.create"),
             "change": may("changes.create"),
             "stock_up": may("stock_up.issue"),
+            "design_error": may("design_errors.issue"),
         },
     }
 
