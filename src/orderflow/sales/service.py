@@ -26,7 +26,7 @@ from orderflow.inventory import service as stock_levels
 from orderflow.parties.models import Customer
 from orderflow.review import classify as classification
 from orderflow.runtime import Principal, Runtime
-from orderflow.sales import assignment, effects
+from orderflow.sales import assignment, effects, shortage
 from orderflow.sales.flow import (
     OPEN_STATES,
     credit_available,
@@ -82,6 +82,8 @@ ORDERS: DocumentKind[SalesOrder] = DocumentKind(
     effects=EFFECTS,
     scope=_own_orders,
     load_options=(selectinload(SalesOrder.lines),),
+    # B6: a confirmation refused for a shortage tells the customer of it and the options.
+    refusals={"confirm": shortage.after_refused_confirm},
 )
 
 
