@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from orderflow.auth.service import new_user, principal_of
 from orderflow.catalog.models import PriceListEntry, Product
-from orderflow.inventory.models import StockLevel, Warehouse
+from orderflow.inventory import ledger
+from orderflow.inventory.models import Warehouse
 from orderflow.org.models import Company
 from orderflow.parties.models import Address, Contact, Customer
 from orderflow.runtime import Principal, Runtime
@@ -49,12 +50,15 @@ def seed(rt: Runtime, *, products: int = 50) -> tuple[Principal, int, list[str]]
         ]
         s.add_all(items)
         s.flush()
-        s.add_all(
-            StockLevel(
-                warehouse_id=wh.id, product_id=p.id, on_hand=Decimal(10**9), reserved=Decimal(0)
+        for p in items:
+            ledger.receive(
+                s,
+                warehouse_id=wh.id,
+                product_id=p.id,
+                quantity=Decimal(10**9),
+                reason="opening_balance",
+                at=now,
             )
-            for p in items
-        )
         customer = Customer(
             company_id=company.id,
             code="C",

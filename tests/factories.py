@@ -11,7 +11,8 @@ from orderflow.auth.models import User
 from orderflow.auth.roles import Role
 from orderflow.auth.service import hash_password, principal_of
 from orderflow.catalog.models import PriceListEntry, Product, ProductKind
-from orderflow.inventory.models import StockLevel, Warehouse
+from orderflow.inventory import ledger
+from orderflow.inventory.models import Warehouse
 from orderflow.org.models import Company
 from orderflow.parties.models import Address, Contact, Customer
 from orderflow.runtime import Principal, Runtime
@@ -99,14 +100,15 @@ def make_world(
         s.add(wh)
         s.flush()
         for code, qty in stock.items():
-            s.add(
-                StockLevel(
+            if qty:
+                ledger.receive(
+                    s,
                     warehouse_id=wh.id,
                     product_id=products[code].id,
-                    on_hand=Decimal(qty),
-                    reserved=Decimal(0),
+                    quantity=Decimal(qty),
+                    reason="opening_balance",
+                    at=now,
                 )
-            )
         customer = Customer(
             company_id=acme.id,
             code="C1",

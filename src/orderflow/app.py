@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
+import orderflow.models  # noqa: F401  (every document type, port and overdue action)
 from orderflow.api import problems
 from orderflow.auth.api import router as auth_router
 from orderflow.auth.users_api import router as users_router
@@ -16,10 +17,14 @@ from orderflow.catalog.api import router as products_router
 from orderflow.changes.api import design_errors_router, versions_router
 from orderflow.changes.api import router as changes_router
 from orderflow.contracts.api import router as contracts_router
+from orderflow.exception_slips.api import router as exceptions_router
 from orderflow.files.api import router as files_router
 from orderflow.inventory.api import router as stock_router
 from orderflow.migrate import upgrade
 from orderflow.parties.api import router as customers_router
+from orderflow.procurement.api import order_router as purchase_orders_router
+from orderflow.procurement.api import requisition_router, supplier_router
+from orderflow.quality.api import router as inspections_router
 from orderflow.quotes.api import router as quotes_router
 from orderflow.review.api import router as reviews_router
 from orderflow.runtime import Runtime
@@ -27,6 +32,7 @@ from orderflow.sales.api import router as orders_router
 from orderflow.stockup.api import router as stock_up_router
 from orderflow.system.api import router as system_router
 from orderflow.tasks.api import router as tasks_router
+from orderflow.warehouse.api import count_router, customer_supplied_router, transfer_router
 from orderflow.worker import run_worker
 
 log = logging.getLogger(__name__)
@@ -48,6 +54,14 @@ API_ROUTERS: list[APIRouter] = [
     stock_router,
     users_router,
     system_router,
+    supplier_router,
+    requisition_router,
+    purchase_orders_router,
+    inspections_router,
+    exceptions_router,
+    transfer_router,
+    customer_supplied_router,
+    count_router,
 ]
 
 

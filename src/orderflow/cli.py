@@ -270,11 +270,19 @@ def main() -> None:
 
 def _register_area_commands() -> None:
     """Areas add their command groups here (imported last: they use this module's helpers)."""
+    from orderflow.exception_slips.cli import exceptions_app
+    from orderflow.inventory.cli import inventory_app
     from orderflow.masterdata.cli import import_app
+    from orderflow.procurement.cli import purchasing_app
+    from orderflow.quality.cli import quality_app
     from orderflow.review.cli import review_app
 
     app.add_typer(import_app, name="import")
     app.add_typer(review_app, name="review")
+    app.add_typer(purchasing_app, name="purchasing")
+    app.add_typer(inventory_app, name="inventory")
+    app.add_typer(quality_app, name="quality")
+    app.add_typer(exceptions_app, name="exceptions")
 
 
 _register_area_commands()

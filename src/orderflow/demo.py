@@ -14,11 +14,13 @@ from orderflow.auth.roles import Role
 from orderflow.auth.service import new_user, principal_of
 from orderflow.catalog.models import PriceListEntry, Product, ProductKind
 from orderflow.core.sweeper import sweep
-from orderflow.inventory.models import StockLevel, StockMove, Warehouse
+from orderflow.inventory import ledger
+from orderflow.inventory.models import Warehouse
 from orderflow.migrate import upgrade
 from orderflow.models import metadata
 from orderflow.org.models import Company, Department
 from orderflow.parties.models import Address, Contact, Customer
+from orderflow.procurement.demo import load_supply_demo
 from orderflow.review.demo import load_review_demo
 from orderflow.runtime import Principal, Runtime
 from orderflow.sales.schemas import LineCreate, OrderCreate
@@ -315,34 +317,17 @@ def load_demo(rt: Runtime, *, password: str) -> DemoSummary:
         s.add_all([main, second, south])
         s.flush()
         for code, (first, other) in STOCK.items():
-            for wh, qty in ((main, first), (second, other)):
+            for wh, qty in ((main, first), (second, other), (south, first // 2)):
                 if qty:
-                    s.add(
-                        StockLevel(
-                            warehouse_id=wh.id,
-                            product_id=products[code].id,
-                            on_hand=D(qty),
-                            reserved=D(0),
-                        )
+                    ledger.receive(
+                        s,
+                        warehouse_id=wh.id,
+                        product_id=products[code].id,
+                        quantity=D(qty),
+                        reason="opening_balance",
+                        reference="DEMO",
+                        at=now,
                     )
-                    s.add(
-                        StockMove(
-                            warehouse_id=wh.id,
-                            product_id=products[code].id,
-                            quantity=D(qty),
-                            reason="opening_balance",
-                            reference="DEMO",
-                            at=now,
-                        )
-                    )
-            s.add(
-                StockLevel(
-                    warehouse_id=south.id,
-                    product_id=products[code].id,
-                    on_hand=D(first // 2),
-                    reserved=D(0),
-                )
-            )
         for (
             code,
             name,
@@ -403,6 +388,7 @@ def load_demo(rt: Runtime, *, password: str) -> DemoSummary:
         principals = {role: principal_of(user) for role, user in users.items()}
     orders = _demo_orders(rt, principals)
     orders += load_review_demo(rt, principals)
+    load_supply_demo(rt, principals)
     # A worker catches up one escalation step per round; do three rounds so the demo opens
     # with urging notices already climbing the chain, as a real backlog would have.
     for _ in range(3):

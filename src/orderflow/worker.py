@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 
+import orderflow.models  # noqa: F401  (every document type, port and overdue action)
 from orderflow.core.sweeper import sweep
 from orderflow.notify.service import dispatch_email
 from orderflow.runtime import Runtime

@@ -257,6 +257,7 @@ def test_warehouse_forms_refuse_other_roles_and_companies(
     rt: Runtime, world: World, pages: Pages
 ) -> None:
     theirs = _elsewhere(rt, world, Warehouse(code="WX", name="Theirs", address=""))
+    opening = _count(rt, StockMove)  # the world's opening balances are in the ledger
     pages.login("sales_clerk")
     page = pages.get(f"/warehouses/{world.warehouse_id}").text
     assert "Product P1" in page and 'id="adjust-form"' not in page
@@ -264,11 +265,11 @@ def test_warehouse_forms_refuse_other_roles_and_companies(
     assert pages.post("/warehouses", {"code": "W9", "name": "x"}).status_code == 403
     adjust = {"product_code": "P1", "quantity": "5", "reason": "receipt"}
     assert pages.post(f"/warehouses/{world.warehouse_id}/adjustments", adjust).status_code == 403
-    assert _count(rt, StockMove) == 0
+    assert _count(rt, StockMove) == opening
     pages.login("warehouse")
     assert pages.get(f"/warehouses/{theirs}").status_code == 404
     assert pages.post(f"/warehouses/{theirs}/adjustments", adjust).status_code == 404
-    assert _count(rt, StockMove) == 0
+    assert _count(rt, StockMove) == opening
 
 
 NEW_USER = {

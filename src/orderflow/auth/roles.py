@@ -82,6 +82,40 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "stock_up.issue": frozenset(
         {Role.ORDER_MANAGER, Role.PRODUCTION_MANAGER, Role.GENERAL_MANAGER, Role.ADMIN}
     ),
+    # Procurement, inventory, quality, exception slips (issue 5).
+    "suppliers.read": ALL_ROLES - {Role.SALES, Role.AFTER_SALES},
+    "suppliers.write": frozenset({Role.PROCUREMENT, Role.PROCUREMENT_MANAGER, Role.ADMIN}),
+    "purchasing.read": ALL_ROLES - {Role.SALES, Role.AFTER_SALES},
+    "requisitions.create": frozenset(
+        {
+            Role.PLANNER,
+            Role.MATERIALS_CONTROL,
+            Role.PROCUREMENT,
+            Role.PROCUREMENT_MANAGER,
+            Role.ADMIN,
+        }
+    ),
+    "purchase_orders.create": frozenset({Role.PROCUREMENT, Role.PROCUREMENT_MANAGER, Role.ADMIN}),
+    "transfers.read": ALL_ROLES - {Role.SALES, Role.AFTER_SALES},
+    "transfers.create": frozenset(
+        {
+            Role.PLANNER,
+            Role.MATERIALS_CONTROL,
+            Role.PROCUREMENT,
+            Role.PROCUREMENT_MANAGER,
+            Role.WAREHOUSE,
+            Role.ADMIN,
+        }
+    ),
+    "customer_supplied.create": frozenset(
+        {Role.SALES_CLERK, Role.ORDER_MANAGER, Role.PLANNER, Role.WAREHOUSE, Role.ADMIN}
+    ),
+    "stock_counts.create": frozenset({Role.WAREHOUSE, Role.ADMIN}),
+    "locations.write": frozenset({Role.WAREHOUSE, Role.ADMIN}),
+    "inspections.read": ALL_ROLES - {Role.SALES},
+    "inspections.create": frozenset({Role.QUALITY, Role.QUALITY_MANAGER, Role.ADMIN}),
+    "exceptions.read": ALL_ROLES,
+    "exceptions.raise": ALL_ROLES,
 }
 
 #: The departments a contract is filed to (备案, D3) or a design error is notified to (G4),

@@ -100,6 +100,15 @@ class BusinessCalendar:
             if y not in self.published_years and not self.covered(y)
         ]
 
+    def close_of_working_day(self, day: date, before: int = 0) -> datetime:
+        """The end of the working day ``before`` working days ahead of ``day`` (0: of
+        ``day`` itself, or of the last working day before it if ``day`` is not one)."""
+        if before:
+            day = self.working_days_before(day, before)
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
+        return self._at(day, self.periods[-1][1])
+
     def working_days_before(self, day: date, n: int) -> date:
         while n > 0:
             day -= timedelta(days=1)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from orderflow.api.schemas import EventRead
@@ -71,6 +71,10 @@ class DocumentKind(Generic[D]):
     #: stock shortage still tells the customer of it (B6). The hook may add to the
     #: refusal's ``extra`` (what the API answers); the refusal is raised as it was.
     refusals: Mapping[str, RefusalHook] = field(default_factory=dict)
+    #: A second company column whose company sees the document too: a transfer between
+    #: the group's companies (调拨) belongs to the supplying company and is received by
+    #: the other.
+    shared_with: Any = None
 
     def __post_init__(self) -> None:
         KINDS[self.model.document_type] = self
@@ -82,6 +86,8 @@ class DocumentKind(Generic[D]):
     def visible(self, principal: Principal) -> ColumnElement[bool]:
         """Documents this caller may see: their company's, narrowed by ``scope``."""
         clause: ColumnElement[bool] = self.model.company_id == principal.company_id
+        if self.shared_with is not None:
+            clause = or_(clause, self.shared_with == principal.company_id)
         if self.scope is not None:
             clause = and_(clause, self.scope(principal))
         return clause

@@ -9,6 +9,9 @@ from the start, so cursors of every list look alike.
     page = Keyset.of(limit, cursor)            # 422 naming ``cursor`` if it is not one
     rows = session.scalars(page.apply(query, Model.id)).all()
     items, next_cursor = page.cut(rows)
+
+or, where the caller holds the limit itself, ``after_cursor(query, Model.id, cursor)``
+(add ``.limit(limit + 1)``) and ``page_of(rows, limit)``: the same rule in two calls.
 """
 
 from __future__ import annotations
@@ -91,3 +94,19 @@ class Keyset:
 def first_id(row: Sequence[Any]) -> int:
     """The id of a row selected as ``(model, other columns…)``."""
     return int(row[0].id)
+
+
+def after_cursor(query: Select[Any], id_column: Any, cursor: str | None) -> Select[Any]:
+    """``query`` narrowed to rows older than the cursor, newest first (the caller adds
+    ``.limit(limit + 1)``)."""
+    before = decode_cursor(cursor)
+    if before is not None:
+        query = query.where(id_column < before)
+    return query.order_by(id_column.desc())
+
+
+def page_of(
+    rows: Sequence[T], limit: int, id_of: Callable[[T], int] = attrgetter("id")
+) -> tuple[list[T], str | None]:
+    """The first ``limit`` rows (the query asked for one more) and the next page's cursor."""
+    return Keyset(limit).cut(rows, id_of)

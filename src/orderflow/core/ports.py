@@ -3,7 +3,7 @@
 Planning needs open supply (purchases on order, transfers under way, customer-supplied
 materials promised) and must be able to ask for purchases and transfers; review and change
 handling ask planning for a promise date; every area must be able to raise an exception
-slip (异常单). The areas that can answer (procurement,
+slip (异常单) and to ask quality for an inspection. The areas that can answer (procurement,
 inventory, quality) register their function here when their package is imported; the
 asking area calls the port. This keeps the planning algorithms free of procurement's
 tables, and lets each side be tested with a fake (``use(...)`` in tests).
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -87,6 +87,34 @@ class ExceptionReport:
     source_document_id: int
     source_number: str
     sales_order_id: int | None = None
+    #: Where the raising area's routing sends it (J2: "purchased_material", "batch_heads"…);
+    #: the policy's task rules for exception slips open on "route:<name>" and "kind:<kind>".
+    routes: tuple[str, ...] = ()
+    #: The supplier concerned, if any (liability and the supplier's record).
+    supplier_id: int | None = None
+    #: Facts shown with the slip (dates, pass rate, quantities), as plain JSON values.
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class InspectionRequest:
+    """Ask quality to inspect a lot (J1): in-process from production, final before shipping."""
+
+    company_id: int
+    #: "incoming", "in_process" or "final"
+    stage: str
+    product_id: int
+    quantity: Decimal
+    source_document_type: str
+    source_document_id: int
+    source_number: str
+    sales_order_id: int | None = None
+    #: The line of the source document (a purchase order's line number), if any.
+    source_line: int | None = None
+    #: The lot's own reference (a goods receipt number, a batch number).
+    lot: str = ""
+    #: In-process: the operation or work centre, so an internal finding reaches its operator.
+    operation: str = ""
 
 
 @dataclass(frozen=True)
@@ -191,6 +219,11 @@ request_transfers: Port[Callable[[Session, Runtime, list[TransferNeed], Actor], 
 #: ``raise_exception(session, rt, report: ExceptionReport, actor) -> str`` (the slip number)
 raise_exception: Port[Callable[[Session, Runtime, ExceptionReport, Actor], str]] = Port(
     "raise_exception"
+)
+
+#: ``request_inspection(session, rt, request: InspectionRequest, actor) -> str`` (its number)
+request_inspection: Port[Callable[[Session, Runtime, InspectionRequest, Actor], str]] = Port(
+    "request_inspection"
 )
 
 #: ``promise_date(session, rt, query: PromiseQuery) -> PromiseAnswer``

@@ -9,10 +9,12 @@ lock serialises them anyway.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from orderflow.core.clock import as_utc
 from orderflow.core.documents import DOCUMENT_TYPES
@@ -25,6 +27,14 @@ from orderflow.notify.service import queue_staff
 from orderflow.policy.loader import Policy
 
 log = logging.getLogger(__name__)
+
+
+OverdueAction = Callable[[Session, Policy, Task, datetime], None]
+
+#: Task kind → what else happens, in the sweeper's transaction, when a task of that kind
+#: first goes overdue (besides the urging notice): a supplier still unconfirmed two working
+#: days before the planned date becomes an exception slip (H4). Areas register on import.
+OVERDUE_ACTIONS: dict[str, OverdueAction] = {}
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,9 @@ def _sweep_batch(
             if claimed != 1:
                 continue
             _urge(session, policy, task, to_role=to_role, level=level, now=now)
+            action = OVERDUE_ACTIONS.get(task.kind) if first else None
+            if action is not None:
+                action(session, policy, task, now)
             if first:
                 overdue += 1
             else:

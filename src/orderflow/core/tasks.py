@@ -104,12 +104,26 @@ def due_for(
     calendar: BusinessCalendar,
     resolvers: dict[str, DueResolver],
 ) -> datetime:
+    if rule.anchor is not None:
+        return anchored_due(rule, doc, now, calendar)
     if isinstance(rule.due, dict):
         priority = getattr(doc, "priority", "normal")
         return calendar.due(now, parse_duration(rule.due[priority]))
     if rule.due.startswith("@"):
         return resolvers[rule.due](doc, now)
     return calendar.due(now, parse_duration(rule.due))
+
+
+def anchored_due(
+    rule: TaskRule, doc: DocumentMixin, now: datetime, calendar: BusinessCalendar
+) -> datetime:
+    """``rule.due`` working days before the document's ``rule.anchor`` date, at the close
+    of that working day; a deadline already past when the task opens is due at once."""
+    anchor = getattr(doc, rule.anchor or "", None)
+    if anchor is None:
+        return now
+    day = anchor.astimezone(calendar.zone).date() if isinstance(anchor, datetime) else anchor
+    return max(calendar.close_of_working_day(day, int(str(rule.due).removesuffix("wd"))), now)
 
 
 @dataclass(frozen=True)

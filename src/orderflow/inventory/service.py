@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from orderflow.inventory.models import Reservation, StockLevel, StockMove, Warehouse
+from orderflow.inventory import ledger
+from orderflow.inventory.models import Reservation, StockLevel, Warehouse
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,12 @@ def available(
 def release(session: Session, *, line_ids: Iterable[int]) -> Decimal:
     """Give back every reservation of these lines; returns the quantity released."""
     total = Decimal(0)
-    rows = session.scalars(select(Reservation).where(Reservation.order_line_id.in_(list(line_ids))))
+    rows = session.scalars(
+        select(Reservation)
+        .where(Reservation.order_line_id.in_(list(line_ids)))
+        # Stock rows in product order, as reservations take them: no lock cycles.
+        .order_by(Reservation.product_id, Reservation.warehouse_id, Reservation.id)
+    )
     for res in rows:
         session.execute(
             update(_stock)
@@ -176,7 +182,7 @@ def issue_reserved(
     actor_id: int | None,
 ) -> Decimal:
     """Ship ``quantity`` of a line out of its reservations: on-hand and reserved both drop,
-    one ledger row per warehouse. Returns how much could be issued (≤ quantity)."""
+    ledger rows per location (inventory.ledger). Returns how much could be issued (≤ quantity)."""
     left = quantity
     for res in session.scalars(
         select(Reservation).where(Reservation.order_line_id == line_id).order_by(Reservation.id)
@@ -184,28 +190,20 @@ def issue_reserved(
         if left <= 0:
             break
         take = min(left, res.quantity)
-        done = session.execute(
-            update(_stock)
-            .where(
-                _stock.c.warehouse_id == res.warehouse_id,
-                _stock.c.product_id == res.product_id,
-                _stock.c.reserved >= take,
-            )
-            .values(reserved=_stock.c.reserved - take, on_hand=_stock.c.on_hand - take)
-        ).rowcount
-        if done != 1:
-            continue
-        session.add(
-            StockMove(
-                warehouse_id=res.warehouse_id,
-                product_id=res.product_id,
-                quantity=-take,
-                reason="shipment",
-                reference=reference,
-                at=at,
-                actor_id=actor_id,
-            )
+        # Through the ledger: on-hand and reserved drop together, one move per location.
+        done = ledger.issue(
+            session,
+            warehouse_id=res.warehouse_id,
+            product_id=res.product_id,
+            quantity=take,
+            release=take,
+            reason="shipment",
+            reference=reference,
+            at=at,
+            actor_id=actor_id,
         )
+        if done is None:
+            continue
         res.quantity -= take
         if res.quantity == 0:
             session.delete(res)

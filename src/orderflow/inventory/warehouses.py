@@ -1,17 +1,18 @@
 """Warehouses, stock levels and adjustments (A5). On-hand always equals the sum of the
-ledger's moves: every change of on-hand writes one StockMove in the same transaction."""
+ledger's moves: every change goes through ``inventory.ledger`` in the caller's transaction."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orderflow.catalog.models import Product
 from orderflow.core.access import require
 from orderflow.core.errors import Conflict, FieldError, FieldErrors, ValidationFailed
-from orderflow.inventory.models import StockLevel, StockMove, Warehouse
+from orderflow.inventory import ledger
+from orderflow.inventory.models import StockLevel, Warehouse
 from orderflow.inventory.schemas import StockAdjustment, StockRead, WarehouseCreate, WarehouseRead
 from orderflow.runtime import Principal, Runtime
 
@@ -68,6 +69,7 @@ def list_stock(
     if product_code:
         query = query.where(Product.code == product_code)
     with rt.db.reading() as s:
+        held = ledger.held(s, company_id=principal.company_id)
         return [
             StockRead(
                 warehouse_code=w.code,
@@ -79,6 +81,8 @@ def list_stock(
                 on_hand=_qty(level.on_hand),
                 reserved=_qty(level.reserved),
                 available=_qty(level.available),
+                awaiting_inspection=_qty(held.get((w.id, p.id), {}).get("inspection", Decimal(0))),
+                rejected=_qty(held.get((w.id, p.id), {}).get("rejected", Decimal(0))),
             )
             for level, w, p in s.execute(query.order_by(Warehouse.code, Product.code))
         ]
@@ -111,28 +115,17 @@ def adjust(
         problems.add(prefix + "quantity", "An adjustment changes the quantity", "zero")
     problems.raise_if_any()
     assert warehouse is not None and product is not None
-    level = s.scalar(
-        select(StockLevel).where(
-            StockLevel.warehouse_id == warehouse.id, StockLevel.product_id == product.id
-        )
-    )
-    if level is None:
-        level = StockLevel(
-            warehouse_id=warehouse.id,
-            product_id=product.id,
-            on_hand=Decimal(0),
-            reserved=Decimal(0),
-        )
-        s.add(level)
-        s.flush()
-    table = StockLevel.__table__
-    # Conditional: a negative adjustment may not take on-hand below what orders hold.
-    changed = s.execute(
-        update(table)
-        .where(table.c.id == level.id, table.c.on_hand + data.quantity >= table.c.reserved)
-        .values(on_hand=table.c.on_hand + data.quantity)
-        .returning(table.c.on_hand)
-    ).scalar()
+    # Through the ledger: a negative adjustment may not take on-hand below what orders hold.
+    move = {
+        "warehouse_id": warehouse.id,
+        "product_id": product.id,
+        "quantity": abs(data.quantity),
+        "reason": data.reason,
+        "reference": data.reference,
+        "at": rt.now(),
+        "actor_id": principal.id,
+    }
+    changed = ledger.receive(s, **move) if data.quantity > 0 else ledger.issue(s, **move)
     if changed is None:
         raise ValidationFailed.of(
             [
@@ -143,17 +136,6 @@ def adjust(
                 )
             ]
         )
-    s.add(
-        StockMove(
-            warehouse_id=warehouse.id,
-            product_id=product.id,
-            quantity=data.quantity,
-            reason=data.reason,
-            reference=data.reference,
-            at=rt.now(),
-            actor_id=principal.id,
-        )
-    )
     return Decimal(changed)
 
 

@@ -6,6 +6,7 @@ key's full path instead of surfacing weeks later when that deadline is first com
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date, time
 from decimal import Decimal
@@ -21,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -30,6 +32,7 @@ from orderflow.core.durations import WorkDuration, parse_duration
 from orderflow.core.errors import field_path
 
 PRIORITIES = ("normal", "special", "urgent")
+_WORKING_DAYS = re.compile(r"\d+wd")
 
 
 class PolicyError(ValueError):
@@ -113,12 +116,22 @@ class TaskRule(_Strict):
     role: str
     open_on: list[str]
     close_on: list[str] = []
+    #: Count ``due`` back from this date of the document ("due_date") instead of forward
+    #: from the step: "5wd" is the close of the fifth working day before it, "0wd" the close
+    #: of that day (or of the last working day before it). Never earlier than the step.
+    anchor: str | None = None
     due: str | dict[str, str]
     chain: str | None = None
 
     @field_validator("due")
     @classmethod
-    def _due(cls, value: str | dict[str, str]) -> str | dict[str, str]:
+    def _due(cls, value: str | dict[str, str], info: ValidationInfo) -> str | dict[str, str]:
+        if info.data.get("anchor"):
+            if not (isinstance(value, str) and _WORKING_DAYS.fullmatch(value)):
+                raise ValueError(
+                    f"with an anchor, due is whole working days before it ('5wd', '0wd'), not {value!r}"
+                )
+            return value
         if isinstance(value, dict):
             missing = [p for p in PRIORITIES if p not in value]
             if missing:
@@ -233,6 +246,61 @@ class AssignmentPolicy(_Strict):
     rules: list[AssignmentRule] = []
 
 
+#: Acceptance quality limits with a GB/T 2828.1 plan in ``quality.sampling``.
+SUPPORTED_AQL = ("0.65", "1.0", "1.5", "2.5", "4.0", "6.5")
+
+
+class ExceptionsPolicy(_Strict):
+    """Exception slips (异常单, J3): liabilities, remedies per kind, who is told, KPI classes."""
+
+    liabilities: list[str] = ["supplier", "internal", "customer"]
+    #: kind → the remedies to choose from when deciding; a kind not listed takes free text.
+    remedies: dict[str, list[str]] = {}
+    #: kind → roles told (in the app) when a slip of that kind is raised, besides its owners.
+    inform: dict[str, list[str]] = {}
+    #: KPI class → the kinds counted in it (N2: quality and quantity exception counts).
+    classes: dict[str, list[str]] = {}
+
+
+class QualityPolicy(_Strict):
+    """Inspections (J1, J2): the sampling level and what makes a finding serious."""
+
+    #: Acceptance quality limit of the sampling plan (GB/T 2828.1, general level II, normal).
+    aql: str = "2.5"
+    #: Defect kinds an inspector records.
+    defect_kinds: list[str] = []
+    #: Defects that go straight to the quality and procurement heads, whatever the pass rate.
+    serious_defects: list[str] = []
+    #: J2 route → roles told (in the app) besides those whose task it is.
+    inform: dict[str, list[str]] = {}
+
+    @field_validator("aql")
+    @classmethod
+    def _aql(cls, value: str) -> str:
+        if value not in SUPPORTED_AQL:
+            raise ValueError(
+                f"aql {value!r} has no sampling plan; use one of {list(SUPPORTED_AQL)}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _serious_are_kinds(self) -> QualityPolicy:
+        unknown = set(self.serious_defects) - set(self.defect_kinds)
+        if unknown:
+            raise ValueError(f"serious_defects not in defect_kinds: {sorted(unknown)}")
+        return self
+
+
+class ProcurementPolicy(_Strict):
+    """Purchasing (H1–H7, A5)."""
+
+    #: Overage allowance (抛数) on a purchase line entered by hand when none is given.
+    default_allowance: Decimal = Decimal("0")
+    #: Refuse to submit a purchase while a group company holds the material free, unless
+    #: the buyer says why a transfer will not do (A5: transfer before buying).
+    transfer_first: bool = True
+
+
 class Policy(_Strict):
     calendar: CalendarPolicy = CalendarPolicy()
     escalation: EscalationPolicy = EscalationPolicy()
@@ -246,6 +314,9 @@ class Policy(_Strict):
     changes: ChangesPolicy = ChangesPolicy()
     assignment: AssignmentPolicy = AssignmentPolicy()
     tasks: list[TaskRule] = []
+    exceptions: ExceptionsPolicy = ExceptionsPolicy()
+    quality: QualityPolicy = QualityPolicy()
+    procurement: ProcurementPolicy = ProcurementPolicy()
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 

@@ -282,7 +282,9 @@ def ship(ctx: StepContext) -> None:
         shipped_at=ctx.now,
         created_by_id=ctx.actor.id,
     )
-    for line, qty in plan:
+    # Stock rows are locked in product order, as confirmation reserves them, so a shipment
+    # and a confirmation of orders sharing products never wait on each other in a circle.
+    for line, qty in sorted(plan, key=lambda item: (item[0].product_id, item[0].line_no)):
         issued = stock.issue_reserved(
             ctx.session,
             line_id=line.id,
@@ -301,7 +303,9 @@ def ship(ctx: StepContext) -> None:
         shipment=shipment.number,
         carrier=fields.carrier,
         tracking_number=fields.tracking_number,
-        lines={str(line.line_no): str(qty) for line, qty in plan},
+        lines={
+            str(line.line_no): str(qty) for line, qty in sorted(plan, key=lambda p: p[0].line_no)
+        },
     )
     _tell_customer(
         ctx,

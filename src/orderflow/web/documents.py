@@ -7,6 +7,7 @@ message beside the step that was tried (a 404 stays a plain 404, so nothing leak
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -29,6 +30,57 @@ def form_fields(form: FormData, *, skip: tuple[str, ...] = ()) -> dict[str, Any]
         for key, value in form.items()
         if key not in FORM_CONTROL_FIELDS + skip and isinstance(value, str) and value.strip()
     }
+
+
+_PATH = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def nested_form_fields(form: FormData, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Like ``form_fields``, with inputs named by field path (``lines[0].quantity``, the
+    names errors use) gathered into lists and objects; a list item left blank is dropped."""
+    out: dict[str, Any] = {}
+    for name, value in form_fields(form, skip=skip).items():
+        parts = [key if key else int(index) for key, index in _PATH.findall(name)]
+        node: Any = out
+        for part, nxt in zip(parts, parts[1:], strict=False):
+            child: Any = [] if isinstance(nxt, int) else {}
+            if isinstance(part, int):
+                while len(node) <= part:
+                    node.append(None)
+                node[part] = node[part] if node[part] is not None else child
+                node = node[part]
+            else:
+                node = node.setdefault(part, child)
+        last = parts[-1]
+        if isinstance(last, int):
+            while len(node) <= last:
+                node.append(None)
+        node[last] = value
+    return _drop_gaps(out)
+
+
+def _drop_gaps(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_gaps(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_drop_gaps(v) for v in value if v is not None]
+    return value
+
+
+#: Where each document type's page is ("/orders/{id}"), for links from tasks, messages and
+#: other documents. An area registers its own with its page router.
+DOCUMENT_PAGES: dict[str, str] = {
+    "sales_order": "/orders/{id}",
+    "order_review": "/reviews/{id}",
+    "quote": "/quotes/{id}",
+    "contract": "/contracts/{id}",
+    "change_notice": "/changes/{id}",
+}
+
+
+def document_url(document_type: str | None, document_id: int | None) -> str | None:
+    pattern = DOCUMENT_PAGES.get(document_type or "")
+    return pattern.format(id=document_id) if pattern and document_id else None
 
 
 def form_version(form: FormData) -> int | None:

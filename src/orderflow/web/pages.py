@@ -6,13 +6,17 @@ from fastapi import APIRouter
 
 from orderflow.changes.web import router as change_pages
 from orderflow.contracts.web import router as contract_pages
+from orderflow.exception_slips.web import router as exception_pages
 from orderflow.masterdata.web import router as masterdata_pages
 from orderflow.notify.web import router as notify_pages
+from orderflow.procurement.web import router as purchasing_pages
+from orderflow.quality.web import router as quality_pages
 from orderflow.quotes.web import router as quote_pages
 from orderflow.review.web import router as review_pages
 from orderflow.sales.web import router as order_pages
 from orderflow.stockup.web import router as stock_up_pages
 from orderflow.tasks.web import router as task_pages
+from orderflow.warehouse.web import router as warehouse_pages
 
 PAGE_ROUTERS: list[APIRouter] = [
     task_pages,
@@ -24,4 +28,8 @@ PAGE_ROUTERS: list[APIRouter] = [
     stock_up_pages,
     masterdata_pages,
     notify_pages,
+    purchasing_pages,
+    warehouse_pages,
+    quality_pages,
+    exception_pages,
 ]

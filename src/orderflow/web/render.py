@@ -38,6 +38,15 @@ env = Environment(
 )
 
 
+def _document_url(document_type: str | None, document_id: int | None) -> str | None:
+    from orderflow.web.documents import document_url
+
+    return document_url(document_type, document_id)
+
+
+env.globals["document_url"] = _document_url
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     locale: str = getattr(request.state, "locale", "zh-CN")
     zone = request.app.state.runtime.policy.calendar.timezone

@@ -2,7 +2,7 @@
 departments' confirmations (G4)
 
 Revision ID: 0007
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-25 10:54:20.282124
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import orderflow.db
 
 revision = "0007"
-down_revision = "0002"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
