@@ -71,7 +71,7 @@ add_document_routes(
 
 @versions_router.get("/{order_id}/versions", response_model=list[VersionRead])
 def order_versions(order_id: int, rt: RuntimeDep, me: PrincipalDep) -> list[VersionRead]:
-    """Every kept version of the order, oldest first (G4)."""
+    """Every kept version of the order, oldest first."""
     return service.order_versions(rt, me, order_id)
 
 

@@ -135,7 +135,7 @@ def patched_total(
     return order_total(line_amount(q, p) for q, p in current.values())
 
 
-# --- versions and their diff (G4) -------------------------------------------------------
+# --- versions and their diff -------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ class ChangeNotice(DocumentMixin, Base):
 
 
 class OrderVersion(Base):
-    """A snapshot of an order as it stood (G4): version 1 is the order as first agreed."""
+    """A snapshot of an order as it stood: version 1 is the order as first agreed."""
 
     __tablename__ = "order_versions"
     __table_args__ = (UniqueConstraint("order_id", "version_no"),)

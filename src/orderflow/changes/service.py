@@ -234,7 +234,7 @@ def list_changes(
         ], nxt
 
 
-# --- versions (G4) ----------------------------------------------------------------------
+# --- versions of an order ----------------------------------------------------------------
 
 
 def order_versions(rt: Runtime, principal: Principal, order_id: int) -> list[VersionRead]:
