@@ -199,11 +199,11 @@ def ready_order(
 ) -> int:
     """An order that is confirmed (waiting for what stock cannot cover, after its review)
     and effective (a stock-up notice, B9): what production is released for."""
-    from orderflow.contracts.schemas import StockUpCreate
-    from orderflow.contracts.service import issue_stock_up
     from orderflow.core.errors import Conflict
     from orderflow.review import service as review
     from orderflow.sales.service import apply_step, create_order
+    from orderflow.stockup.schemas import StockUpCreate
+    from orderflow.stockup.service import issue_stock_up
     from tests.factories import order_data
 
     clerk = world["sales_clerk"]

@@ -14,10 +14,9 @@ from orderflow.api import problems
 from orderflow.auth.api import router as auth_router
 from orderflow.auth.users_api import router as users_router
 from orderflow.catalog.api import router as products_router
+from orderflow.changes.api import design_errors_router, versions_router
 from orderflow.changes.api import router as changes_router
-from orderflow.changes.api import versions_router
 from orderflow.contracts.api import router as contracts_router
-from orderflow.contracts.api import stock_up_router
 from orderflow.costing.api import router as costing_router
 from orderflow.exception_slips.api import router as exceptions_router
 from orderflow.files.api import router as files_router
@@ -35,6 +34,7 @@ from orderflow.runtime import Runtime
 from orderflow.sales.api import router as orders_router
 from orderflow.samples.api import packs as packs_router
 from orderflow.samples.api import samples as samples_router
+from orderflow.stockup.api import router as stock_up_router
 from orderflow.system.api import router as system_router
 from orderflow.tasks.api import router as tasks_router
 from orderflow.warehouse.api import count_router, customer_supplied_router, transfer_router
@@ -51,6 +51,7 @@ API_ROUTERS: list[APIRouter] = [
     contracts_router,
     stock_up_router,
     changes_router,
+    design_errors_router,
     files_router,
     tasks_router,
     customers_router,

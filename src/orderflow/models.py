@@ -3,8 +3,8 @@
 from orderflow.auth.models import User
 from orderflow.billing.models import Invoice, Payment
 from orderflow.catalog.models import PriceListEntry, Product
-from orderflow.changes.models import ChangeNotice, OrderVersion
-from orderflow.contracts.models import Contract, ContractFiling, StockUpNotice
+from orderflow.changes.models import ChangeNotice, DesignErrorAck, DesignErrorNotice, OrderVersion
+from orderflow.contracts.models import Contract, ContractFiling
 from orderflow.core.events import Event
 from orderflow.core.idempotency import IdempotencyRecord
 from orderflow.core.numbering import Counter
@@ -64,6 +64,7 @@ from orderflow.review.models import OrderReview, ReviewOpinion
 from orderflow.sales.models import SalesOrder, SalesOrderLine
 from orderflow.samples.models import SampleRequest, SampleRound, TechPack
 from orderflow.shipping.models import Shipment, ShipmentLine
+from orderflow.stockup.models import StockUpNotice
 from orderflow.warehouse.models import (
     CustomerSupplied,
     CustomerSuppliedLine,
@@ -102,6 +103,8 @@ __all__ = [
     "CustomerSupplied",
     "CustomerSuppliedLine",
     "Department",
+    "DesignErrorAck",
+    "DesignErrorNotice",
     "Event",
     "ExceptionSlip",
     "GoodsReceipt",

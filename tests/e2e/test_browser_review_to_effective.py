@@ -1,9 +1,10 @@
 """A real browser (Chromium via Playwright) walks issue 3's story: a non-regular order above
 the review-meeting threshold is entered and classified, reviewed by four departments with
 one objection on the date, the date negotiated, the meeting recorded and the review
-approved; the order is quoted, contracted (signed scan uploaded), the deposit verified,
-the order becomes effective and the production instruction task opens; then a structural
-change re-opens the review."""
+approved; the order is quoted, contracted (a clause edited when drawing, signed scan
+uploaded), the deposit verified, the order becomes effective and the production
+instruction task opens; then a structural change re-opens the review and waits for its
+supplementary contract, drawn and signed from the change's page."""
 
 from __future__ import annotations
 
@@ -151,10 +152,15 @@ def test_a_non_regular_order_from_entry_to_effective_and_changed(
         step("accept")
         expect(page.locator("#quote-state")).to_have_attribute("data-state", "accepted")
 
-        # The contract: drawn, sent, the signed scan uploaded, filed, the deposit verified.
+        # The contract: drawn with a clause edited, sent, the signed scan uploaded, filed, the
+        # deposit verified.
         page.goto(order_url)
         page.click("#new-contract")
+        page.fill("#clause-disputes-zh", "提交上海仲裁委员会仲裁。")
+        page.fill("#clause-disputes-en", "Arbitration by the Shanghai Arbitration Commission.")
+        page.click("#draw-contract")
         expect(page).to_have_url(re.compile(r"/contracts/\d+$"))
+        expect(page.locator("#contract-terms")).to_contain_text("提交上海仲裁委员会仲裁。")
         contract_url = page.url
         step("send")
         page.click("#step-record_signature summary")
@@ -189,4 +195,20 @@ def test_a_non_regular_order_from_entry_to_effective_and_changed(
             "data-review-state", "in_review"
         )
         expect(page.locator(".review-link")).to_have_count(2)
+
+        # The contract is signed, so the change waits for a supplementary contract.
+        page.click(".change-link")
+        expect(page.locator("#supplementary-gate")).to_be_visible()
+        page.click("#draw-supplementary")
+        page.fill("#contract-amount", "12000.00")
+        page.click("#draw-contract")
+        expect(page).to_have_url(re.compile(r"/contracts/\d+$"))
+        expect(page.locator("#parent-contract")).to_be_visible()
+        page.click("#step-record_signature summary")
+        page.set_input_files("#signature-file", str(scan))
+        page.fill("#signatory", "刘经理")
+        page.click("#do-record_signature")
+        expect(page.locator("#contract-state")).to_have_attribute("data-state", "signed")
+        page.click("#contract-change")
+        expect(page.locator("#supplementary-signed")).to_be_visible()
         browser.close()

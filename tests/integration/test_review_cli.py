@@ -51,3 +51,37 @@ def test_a_review_is_stepped_and_a_quote_printed_from_the_command_line(
     assert printed.exit_code == 0 and out.read_bytes().startswith(b"%PDF")
     versions = runner.invoke(app, ["review", "versions", "SO-2026-000001"])
     assert "v1  original" in versions.output
+
+
+def test_a_design_error_is_confirmed_from_the_command_line(
+    rt: Runtime,
+    world: World,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from orderflow.changes import design_errors
+    from orderflow.changes.schemas import DesignErrorCreate
+    from orderflow.cli import app
+
+    made = runner.invoke(
+        app, ["orders", "create", str(order_file(tmp_path, rt)), "--as", "sales_clerk"]
+    )
+    assert made.exit_code == 0, made.output
+    notice = design_errors.issue_design_error(
+        rt,
+        world["technical"],
+        DesignErrorCreate(order_id=1, description="孔距标错", correction="改为 190 mm"),
+    )
+    done = runner.invoke(
+        app,
+        [
+            "review",
+            "step",
+            notice.number,
+            "acknowledge",
+            "--as",
+            "quality",
+            "--fields",
+            '{"note": "已知悉"}',
+        ],
+    )
+    assert done.exit_code == 0 and f"{notice.number} issued" in done.output

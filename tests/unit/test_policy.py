@@ -91,3 +91,13 @@ def test_every_routed_reviewer_needs_a_task_rule(tmp_path: Path) -> None:
         load_policy(write(tmp_path, '[review]\nregular_orders = "sometimes"\n'))
     with pytest.raises(PolicyError, match="quotes.surcharges"):
         load_policy(write(tmp_path, '[quotes.surcharges]\nmagic = "0.1"\n'))
+
+
+def test_every_department_told_of_a_design_error_needs_a_known_name_and_a_task(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(PolicyError, match="changes.design_error_notify: unknown departments"):
+        load_policy(write(tmp_path, '[changes]\ndesign_error_notify = ["canteen"]\n'))
+    with pytest.raises(PolicyError, match="opens 'notify:logistics'"):
+        load_policy(write(tmp_path, '[changes]\ndesign_error_notify = ["logistics"]\n'))
+    assert load_policy().changes.design_error_notify == ["production", "quality", "procurement"]

@@ -67,6 +67,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "changes.create": frozenset(
         {Role.SALES, Role.SALES_CLERK, Role.ORDER_MANAGER, Role.TECHNICAL, Role.ADMIN}
     ),
+    # 设计差错通知 (G4): the design department reports; the departments it tells read it.
+    "design_errors.read": ALL_ROLES
+    - {
+        Role.SALES,
+        Role.WAREHOUSE,
+        Role.LOGISTICS,
+        Role.AFTER_SALES,
+        Role.FINANCE,
+        Role.FINANCE_MANAGER,
+    },
+    "design_errors.issue": frozenset({Role.TECHNICAL, Role.TECHNICAL_MANAGER, Role.ADMIN}),
     # 备货通知单 (B9): marketing headquarters and the production division.
     "stock_up.issue": frozenset(
         {Role.ORDER_MANAGER, Role.PRODUCTION_MANAGER, Role.GENERAL_MANAGER, Role.ADMIN}
@@ -149,13 +160,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
 }
 
-#: The departments a contract is filed to (备案, D3), as the roles that work in each.
+#: The departments a contract is filed to (备案, D3) or a design error is notified to (G4),
+#: as the roles that work in each.
 DEPARTMENT_ROLES: dict[str, frozenset[str]] = {
     "finance": frozenset({Role.FINANCE, Role.FINANCE_MANAGER}),
     "sales": frozenset({Role.SALES, Role.SALES_CLERK, Role.ORDER_MANAGER}),
     "production": frozenset({Role.PRODUCTION, Role.PRODUCTION_MANAGER, Role.PLANNER}),
     "procurement": frozenset({Role.PROCUREMENT, Role.PROCUREMENT_MANAGER, Role.MATERIALS_CONTROL}),
     "logistics": frozenset({Role.LOGISTICS, Role.WAREHOUSE}),
+    "quality": frozenset({Role.QUALITY, Role.QUALITY_MANAGER}),
     "technical": frozenset({Role.TECHNICAL, Role.TECHNICAL_MANAGER}),
     "management": frozenset({Role.GENERAL_MANAGER, Role.GROUP_GENERAL_MANAGER}),
 }

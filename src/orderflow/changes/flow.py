@@ -1,4 +1,5 @@
-"""Change notices' lifecycle and pure rules (G1-G4): the patch, its consequences, the diff.
+"""Change notices' lifecycle and pure rules (G1-G3): the patch, its consequences, the diff;
+and the design error notice's (G4), at the end.
 
     received ──classify (within 30 min)──▶ classified (minor: production adjusts)
         │                               └─▶ in_review (date: the date is reviewed again;
@@ -15,6 +16,7 @@ approval on file before it is answered (§技术部 3.2, 3.5).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,7 +25,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from orderflow.auth.roles import Role
+from orderflow.core.errors import FieldError, PermissionDenied, ValidationFailed
 from orderflow.core.workflow import DERIVED, Lifecycle, step
+from orderflow.sales.flow import line_amount, order_total
 
 RECEIVED, CLASSIFIED, IN_REVIEW = "received", "classified", "in_review"
 APPLIED, REJECTED, WITHDRAWN = "applied", "rejected", "withdrawn"
@@ -100,7 +104,38 @@ def suggested_impact(patch: ChangePatch) -> str:
     return MINOR
 
 
-# --- versions and their diff (G4) -------------------------------------------------------
+def patched_total(
+    lines: Mapping[int, tuple[Decimal, Decimal]],
+    patch: ChangePatch,
+    price_of: Callable[[str, Decimal], Decimal | None],
+) -> Decimal | None:
+    """The order's total once the patch is applied, as ``versions.apply_patch`` will price
+    it (a new line without a price takes the list price), from ``{line_no: (quantity,
+    unit price)}``; None when a new line has no price. The supplementary contract of a
+    structural change proposes the difference as its price (G2)."""
+    current = dict(lines)
+    for item in patch.lines:
+        if item.line_no is None:
+            assert item.product_code is not None and item.quantity is not None
+            price = item.unit_price
+            if price is None:
+                price = price_of(item.product_code, item.quantity)
+            if price is None:
+                return None
+            current[max(current, default=0) + 1] = (item.quantity, price)
+        elif item.line_no in current:
+            if item.remove:
+                del current[item.line_no]
+                continue
+            quantity, price = current[item.line_no]
+            current[item.line_no] = (
+                item.quantity if item.quantity is not None else quantity,
+                item.unit_price if item.unit_price is not None else price,
+            )
+    return order_total(line_amount(q, p) for q, p in current.values())
+
+
+# --- versions and their diff -------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -178,4 +213,85 @@ def make_lifecycle(**hooks: object) -> Lifecycle:
             ),
         },
         **hooks,  # type: ignore[arg-type]
+    )
+
+
+# --- design error notices (G4) -------------------------------------------------------------
+#
+#     issued ──acknowledge (each notified department)──▶ acknowledged (all have)
+#       └──withdraw (design department, reason)──▶ withdrawn
+
+DE_ISSUED, DE_ACKNOWLEDGED, DE_WITHDRAWN = "issued", "acknowledged", "withdrawn"
+DE_STATES = (DE_ISSUED, DE_ACKNOWLEDGED, DE_WITHDRAWN)
+DESIGNERS = frozenset({Role.TECHNICAL, Role.TECHNICAL_MANAGER, Role.ADMIN})
+
+
+class DesignAckFields(_Fields):
+    #: Which department the caller confirms for, when they belong to several told.
+    department: str | None = None
+    note: str = Field(default="", max_length=2000)
+
+
+def departments_of(
+    notified: Sequence[str], caller_roles: Iterable[str], department_roles: Mapping[str, Any]
+) -> list[str]:
+    """The notified departments the caller works in (an administrator: any of them)."""
+    roles = set(caller_roles)
+    if Role.ADMIN in roles:
+        return list(notified)
+    return [d for d in notified if roles & set(department_roles.get(d, ()))]
+
+
+def pick_department(pending: Sequence[str], mine: Sequence[str], asked: str | None) -> str:
+    """The department the caller confirms for: the one asked, or their only one still to
+    confirm."""
+    open_mine = [d for d in pending if d in mine]
+    if asked is not None:
+        if asked not in open_mine:
+            raise ValidationFailed.of(
+                [
+                    FieldError(
+                        "department",
+                        f"{asked!r} is not one of your departments still to confirm",
+                        "not_pending",
+                    )
+                ]
+            )
+        return asked
+    if not open_mine:
+        raise PermissionDenied("None of your departments is still to confirm this notice")
+    if len(open_mine) > 1:
+        raise ValidationFailed.of(
+            [
+                FieldError(
+                    "department", f"Say which department you confirm for: {open_mine}", "ambiguous"
+                )
+            ]
+        )
+    return open_mine[0]
+
+
+def design_lifecycle(notifiable_roles: Iterable[str]) -> Lifecycle:
+    """``notifiable_roles``: every role of every department a notice may be told to."""
+    return Lifecycle(
+        document_type="design_error_notice",
+        states=DE_STATES,
+        initial=DE_ISSUED,
+        transitions={
+            "acknowledge": step(
+                "acknowledge",
+                [DE_ISSUED],
+                DERIVED,
+                {*notifiable_roles, Role.ADMIN},
+                fields=DesignAckFields,
+            ),
+            "withdraw": step(
+                "withdraw",
+                [DE_ISSUED],
+                DE_WITHDRAWN,
+                DESIGNERS,
+                fields=ReasonFields,
+                needs_reason=True,
+            ),
+        },
     )

@@ -1,4 +1,5 @@
-"""Change notices (G1-G3) and the versions of an order they produce (G4)."""
+"""Change notices (G1-G3), the versions of an order they produce, and design error notices
+(G4)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from orderflow.core.documents import DocumentMixin, register_document
 from orderflow.db import Base
@@ -39,7 +40,7 @@ class ChangeNotice(DocumentMixin, Base):
 
 
 class OrderVersion(Base):
-    """A snapshot of an order as it stood (G4): version 1 is the order as first agreed."""
+    """A snapshot of an order as it stood: version 1 is the order as first agreed."""
 
     __tablename__ = "order_versions"
     __table_args__ = (UniqueConstraint("order_id", "version_no"),)
@@ -53,3 +54,52 @@ class OrderVersion(Base):
     change_id: Mapped[int | None] = mapped_column(ForeignKey("change_notices.id"))
     created_at: Mapped[datetime]
     created_by_name: Mapped[str] = mapped_column(String(80))
+
+
+@register_document
+class DesignErrorNotice(DocumentMixin, Base):
+    """设计差错通知: a design error found after drawings and specifications were released,
+    told in writing (what is wrong, what is corrected) to production, quality and supply
+    (§技术部 3.6), each of which confirms it knows (G4)."""
+
+    __tablename__ = "design_error_notices"
+    __table_args__ = (UniqueConstraint("company_id", "number"),)
+    document_type = "design_error_notice"
+    number_prefix = "DE"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id"), index=True)
+    order_number: Mapped[str] = mapped_column(String(32))
+    #: The drawing or specification concerned (图号 / 规范编号).
+    drawing: Mapped[str] = mapped_column(String(120), default="")
+    #: What is wrong (事由) and what is corrected (更正内容).
+    description: Mapped[str] = mapped_column(Text)
+    correction: Mapped[str] = mapped_column(Text)
+    #: The departments told, as the policy named them when it was issued.
+    departments: Mapped[list[Any]] = mapped_column(JSON)
+    issued_by: Mapped[str] = mapped_column(String(80))
+    #: The exception slip (异常单) raised for it, when the exceptions area is installed.
+    exception_number: Mapped[str | None] = mapped_column(String(32))
+
+    acks: Mapped[list[DesignErrorAck]] = relationship(
+        back_populates="notice",
+        cascade="all, delete-orphan",
+        order_by="DesignErrorAck.id",
+        lazy="selectin",
+    )
+
+
+class DesignErrorAck(Base):
+    """One department confirmed it knows of the design error: who, when, what it did."""
+
+    __tablename__ = "design_error_acks"
+    __table_args__ = (UniqueConstraint("notice_id", "department"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("design_error_notices.id"), index=True)
+    department: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    notice: Mapped[DesignErrorNotice] = relationship(back_populates="acks")

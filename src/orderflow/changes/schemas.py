@@ -21,6 +21,12 @@ class ChangeCreate(BaseModel):
     patch: ChangePatch
 
 
+class ContractRef(BaseModel):
+    id: int
+    number: str
+    state: str
+
+
 class ChangeRead(BaseModel):
     id: int
     number: str
@@ -41,6 +47,11 @@ class ChangeRead(BaseModel):
     approval_file_id: int | None
     from_version: int | None
     to_version: int | None
+    #: A structural change of an order with a signed contract needs a supplementary
+    #: contract signed before it is applied (G2; ``contracts.structural_change_needs_…``).
+    supplementary_needed: bool
+    supplementary_signed: bool
+    supplementary_contracts: list[ContractRef]
     files: list[FileRead]
     created_at: datetime
     updated_at: datetime
@@ -77,3 +88,57 @@ class VersionDiff(BaseModel):
     a: int
     b: int
     rows: list[DiffRowRead]
+
+
+# --- design error notices (G4) -------------------------------------------------------------
+
+
+class DesignErrorCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    order_id: int
+    #: The drawing or specification concerned (图号 / 规范编号).
+    drawing: str = Field(default="", max_length=120)
+    #: What is wrong (事由).
+    description: str = Field(min_length=1, max_length=4000)
+    #: What is corrected (更正内容).
+    correction: str = Field(min_length=1, max_length=4000)
+
+
+class DepartmentAck(BaseModel):
+    department: str
+    #: None while the department has not confirmed yet.
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+    note: str
+
+
+class DesignErrorRead(BaseModel):
+    id: int
+    number: str
+    state: str
+    version: int
+    order_id: int
+    order_number: str
+    drawing: str
+    description: str
+    correction: str
+    issued_by: str
+    departments: list[DepartmentAck]
+    #: The caller's departments still to confirm (what the page's form offers).
+    mine_pending: list[str]
+    exception_number: str | None
+    created_at: datetime
+    updated_at: datetime
+    allowed_transitions: list[str]
+
+
+class DesignErrorSummary(BaseModel):
+    id: int
+    number: str
+    state: str
+    order_id: int
+    order_number: str
+    drawing: str
+    pending: list[str]
+    created_at: datetime

@@ -1,4 +1,5 @@
-"""Change-notice use cases, and the versions of an order with the diff of any two (G1-G4)."""
+"""Change-notice use cases, and the versions of an order with the diff of any two (G1-G3);
+design error notices (G4) are in ``design_errors``."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from orderflow.changes.schemas import (
     ChangeCreate,
     ChangeRead,
     ChangeSummary,
+    ContractRef,
     DiffRowRead,
     VersionDiff,
     VersionRead,
@@ -31,6 +33,7 @@ from orderflow.changes.versions import snapshot, versions
 from orderflow.core.access import require
 from orderflow.core.errors import Conflict, FieldError, ValidationFailed
 from orderflow.core.kit import DocumentKind, actor_of, get_document, run_step
+from orderflow.core.paging import Keyset
 from orderflow.files import service as files
 from orderflow.files.schemas import file_read
 from orderflow.runtime import Principal, Runtime
@@ -57,8 +60,11 @@ CHANGES: DocumentKind[ChangeNotice] = DocumentKind(
 FINAL = (APPLIED, REJECTED, WITHDRAWN)
 
 
-def read_change(session: Session, change: ChangeNotice, principal: Principal) -> ChangeRead:
+def read_change(
+    session: Session, change: ChangeNotice, principal: Principal, rt: Runtime | None = None
+) -> ChangeRead:
     session.flush()
+    supplement = effects.supplementary_status(session, change, policy=rt.policy if rt else None)
     return ChangeRead(
         id=change.id,
         number=change.number,
@@ -79,6 +85,11 @@ def read_change(session: Session, change: ChangeNotice, principal: Principal) ->
         approval_file_id=change.approval_file_id,
         from_version=change.from_version,
         to_version=change.to_version,
+        supplementary_needed=supplement.needed,
+        supplementary_signed=supplement.signed,
+        supplementary_contracts=[
+            ContractRef(id=ct.id, number=ct.number, state=ct.state) for ct in supplement.contracts
+        ],
         files=[file_read(f) for f in files.attachments_of(session, change)],
         created_at=change.created_at,
         updated_at=change.updated_at,
@@ -126,7 +137,7 @@ def create_change(rt: Runtime, principal: Principal, data: ChangeCreate) -> Chan
             actor=actor_of(principal),
             payload={"change": change.number},
         )
-        return read_change(session, change, principal)
+        return read_change(session, change, principal, rt)
 
 
 def attach_approval(
@@ -157,11 +168,15 @@ def attach_approval(
             actor=actor_of(principal),
             payload={"file": row.id, "filename": row.filename},
         )
-        return read_change(session, change, principal)
+        return read_change(session, change, principal, rt)
+
+
+def reader(rt: Runtime) -> Any:
+    return lambda session, change, principal: read_change(session, change, principal, rt)
 
 
 def get_change(rt: Runtime, principal: Principal, change_id: int) -> ChangeRead:
-    return get_document(rt, principal, CHANGES, change_id, read_change)
+    return get_document(rt, principal, CHANGES, change_id, reader(rt))
 
 
 def apply_step(
@@ -181,20 +196,29 @@ def apply_step(
         name,
         fields,
         expected_version=expected_version,
-        read=read_change,
+        read=reader(rt),
     )
 
 
 def list_changes(
-    rt: Runtime, principal: Principal, *, order_id: int | None = None, state: str | None = None
-) -> list[ChangeSummary]:
+    rt: Runtime,
+    principal: Principal,
+    *,
+    order_id: int | None = None,
+    state: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> tuple[list[ChangeSummary], str | None]:
+    """Newest first, a page at a time (``core.paging``)."""
     require(principal, "changes.read")
+    page = Keyset.of(limit, cursor)
     query = select(ChangeNotice).where(CHANGES.visible(principal))
     if order_id is not None:
         query = query.where(ChangeNotice.order_id == order_id)
     if state:
         query = query.where(ChangeNotice.state == state)
     with rt.db.reading() as session:
+        rows, nxt = page.cut(session.scalars(page.apply(query, ChangeNotice.id)).all())
         return [
             ChangeSummary(
                 id=c.id,
@@ -206,11 +230,11 @@ def list_changes(
                 impact=c.impact,
                 created_at=c.created_at,
             )
-            for c in session.scalars(query.order_by(ChangeNotice.id.desc()).limit(200))
-        ]
+            for c in rows
+        ], nxt
 
 
-# --- versions (G4) ----------------------------------------------------------------------
+# --- versions of an order ----------------------------------------------------------------
 
 
 def order_versions(rt: Runtime, principal: Principal, order_id: int) -> list[VersionRead]:

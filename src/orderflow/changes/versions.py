@@ -1,4 +1,4 @@
-"""Every version of an order (G4): snapshots, and applying a change notice's patch.
+"""Every version of an order (G2): snapshots, and applying a change notice's patch.
 
 A snapshot is plain JSON (header fields and lines by number), so versions can be diffed
 by ``changes.flow.diff`` without the database. Version 1 is the order as it stood before

@@ -1,5 +1,7 @@
 """Change-notice pages (the list, a new notice from the order, one notice with its steps
-and the customer's approval upload) and the order's versions with the diff of any two."""
+and the customer's approval upload), the order's versions with the diff of any two, and
+design error notices (report one from the order, the list, one notice where each
+department confirms)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from orderflow.changes import service
-from orderflow.changes.schemas import ChangeCreate
+from orderflow.changes import design_errors, service
+from orderflow.changes.schemas import ChangeCreate, DesignErrorCreate
 from orderflow.core.errors import FieldError, OrderFlowError, ValidationFailed, validate
 from orderflow.core.kit import document_events
 from orderflow.runtime import Principal
@@ -25,8 +27,9 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/changes")
-def changes_page(request: Request, me: PagePrincipal) -> Response:
-    return render(request, "changes_list.html", items=service.list_changes(runtime(request), me))
+def changes_page(request: Request, me: PagePrincipal, cursor: str | None = None) -> Response:
+    items, nxt = service.list_changes(runtime(request), me, cursor=cursor)
+    return render(request, "changes_list.html", items=items, next_cursor=nxt)
 
 
 @router.get("/changes/new")
@@ -182,4 +185,122 @@ def versions_page(
     diff = service.version_diff(rt, me, order_id, a, b) if len(versions) > 1 else None
     return render(
         request, "changes_versions.html", order_id=order_id, versions=versions, a=a, b=b, diff=diff
+    )
+
+
+# --- design error notices (G4) -------------------------------------------------------------
+
+
+@router.get("/design-errors")
+def design_errors_page(
+    request: Request, me: PagePrincipal, mine: bool = False, cursor: str | None = None
+) -> Response:
+    items, nxt = design_errors.list_design_errors(runtime(request), me, mine=mine, cursor=cursor)
+    return render(request, "changes_design_errors.html", items=items, mine=mine, next_cursor=nxt)
+
+
+def _new_design_error_page(
+    request: Request,
+    me: Principal,
+    order_id: int,
+    *,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    from orderflow.sales.service import get_order
+
+    rt = runtime(request)
+    return render(
+        request,
+        "changes_design_error_new.html",
+        status_code=status_code,
+        order=get_order(rt, me, order_id),
+        departments=rt.policy.changes.design_error_notify,
+        deadline=rt.policy.deadlines.get("design_error_ack", ""),
+        values=values,
+        errors=errors,
+    )
+
+
+@router.get("/design-errors/new")
+def new_design_error_page(request: Request, me: PagePrincipal, order_id: int) -> Response:
+    return _new_design_error_page(request, me, order_id, values={}, errors={})
+
+
+@router.post("/design-errors/new")
+async def issue_design_error_page(request: Request, order_id: int) -> Response:
+    me = await run_in_threadpool(page_principal, request)
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token") or ""))
+    values = form_fields(form)
+    try:
+        data = validate(DesignErrorCreate, {**values, "order_id": order_id})
+        notice = await run_in_threadpool(
+            design_errors.issue_design_error, runtime(request), me, data
+        )
+    except OrderFlowError as exc:
+        if exc.status == 404:
+            raise
+        errors = {e.field: e.message for e in exc.errors} or {"form": exc.detail}
+        return await run_in_threadpool(
+            partial(
+                _new_design_error_page,
+                request,
+                me,
+                order_id,
+                values=values,
+                errors=errors,
+                status_code=exc.status,
+            )
+        )
+    return RedirectResponse(f"/design-errors/{notice.id}", status_code=303)
+
+
+def _design_error_detail(
+    request: Request,
+    me: Principal,
+    notice_id: int,
+    *,
+    error: OrderFlowError | None = None,
+    step: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    rt = runtime(request)
+    return render(
+        request,
+        "changes_design_error.html",
+        status_code=status_code,
+        notice=design_errors.get_design_error(rt, me, notice_id),
+        events=document_events(rt, me, design_errors.DESIGN_ERRORS, notice_id),
+        tasks=list_tasks(
+            rt,
+            me,
+            mine=False,
+            state="open",
+            document_type="design_error_notice",
+            document_id=notice_id,
+        ),
+        error=error,
+        failed_step=step,
+    )
+
+
+@router.get("/design-errors/{notice_id}")
+def design_error_page(request: Request, notice_id: int, me: PagePrincipal) -> Response:
+    return _design_error_detail(request, me, notice_id)
+
+
+@router.post("/design-errors/{notice_id}/steps/{name}")
+async def design_error_step(request: Request, notice_id: int, name: str) -> Response:
+    rt = runtime(request)
+    return await step_from_form(
+        request,
+        apply=lambda me, fields, version: design_errors.design_error_step(
+            rt, me, notice_id, name, fields, expected_version=version
+        ),
+        show_refusal=lambda me, exc: _design_error_detail(
+            request, me, notice_id, error=exc, step=name, status_code=exc.status
+        ),
+        done=f"/design-errors/{notice_id}",
     )

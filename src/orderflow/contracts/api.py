@@ -1,11 +1,11 @@
-"""/api/v1/contracts and /api/v1/stock-up-notices (D3, D4, B9)."""
+"""/api/v1/contracts (D3, D4)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Response, UploadFile, status
+from fastapi import APIRouter, Form, Query, Response, UploadFile, status
 from starlette.concurrency import run_in_threadpool
 
 from orderflow.api.deps import IfMatchDep, PrincipalDep, RuntimeDep
@@ -16,14 +16,11 @@ from orderflow.contracts.schemas import (
     ContractCreate,
     ContractRead,
     ContractSummary,
-    StockUpCreate,
-    StockUpRead,
 )
 from orderflow.files.api import file_response
 from orderflow.files.service import FileContent
 
 router = APIRouter(prefix="/contracts", tags=["contracts"])
-stock_up_router = APIRouter(prefix="/stock-up-notices", tags=["contracts"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ContractRead)
@@ -44,9 +41,21 @@ def list_contracts(
     order_id: int | None = None,
     state: str | None = None,
     filed_to_me: bool = False,
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = None,
 ) -> Page[ContractSummary]:
-    items = service.list_contracts(rt, me, order_id=order_id, state=state, filed_to_me=filed_to_me)
-    return Page(items=items, next=None)
+    """Newest first; ``filed_to_me=true``: filed with your departments (备案). ``next`` is
+    the cursor of the following page."""
+    items, nxt = service.list_contracts(
+        rt,
+        me,
+        order_id=order_id,
+        state=state,
+        filed_to_me=filed_to_me,
+        limit=limit,
+        cursor=cursor,
+    )
+    return Page(items=items, next=nxt)
 
 
 @router.get("/{doc_id}/pdf", response_class=Response)
@@ -83,18 +92,3 @@ async def upload_signature(
 
 
 add_document_routes(router, service.CONTRACTS, read=service.read_contract, read_model=ContractRead)
-
-
-@stock_up_router.post("", status_code=status.HTTP_201_CREATED, response_model=StockUpRead)
-def issue_stock_up(
-    body: StockUpCreate, rt: RuntimeDep, me: PrincipalDep, response: Response
-) -> StockUpRead:
-    """备货通知单: the order becomes effective before its contract (B9)."""
-    notice = service.issue_stock_up(rt, me, body)
-    response.headers["Location"] = f"/api/v1/stock-up-notices/{notice.id}"
-    return with_etag(response, notice)
-
-
-add_document_routes(
-    stock_up_router, service.STOCK_UPS, read=service.read_stock_up, read_model=StockUpRead
-)

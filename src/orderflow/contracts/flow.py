@@ -1,11 +1,11 @@
-"""The contract's lifecycle and its pure rules (D3, D4), and the stock-up notice's (B9).
+"""The contract's lifecycle and its pure rules (D3, D4).
 
     draft ──send──▶ sent ──record_signature (scan)──▶ signed ──file──▶ filed ──verify_deposit──▶ effective
       └────────────┴──withdraw──▶ withdrawn
 
 The order becomes effective when the customer signed and finance verified the deposit
 (§订单处理业务流程和管理标准 四, §订单管理制度流程 四); a stock-up notice issued before the
-contract has the same force (备货通知单与生产通知单同等效力).
+contract has the same force (备货通知单与生产通知单同等效力, ``orderflow.stockup``).
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from orderflow.core.workflow import Lifecycle, step
 DRAFT, SENT, SIGNED, FILED = "draft", "sent", "signed", "filed"
 EFFECTIVE, WITHDRAWN = "effective", "withdrawn"
 STATES = (DRAFT, SENT, SIGNED, FILED, EFFECTIVE, WITHDRAWN)
-
-ISSUED, CANCELLED = "issued", "cancelled"
-STOCK_UP_STATES = (ISSUED, CANCELLED)
+#: The customer has signed (and it may be filed, its deposit verified).
+SIGNED_STATES = (SIGNED, FILED, EFFECTIVE)
 
 _SELLERS = frozenset({Role.SALES_CLERK, Role.ORDER_MANAGER, Role.ADMIN})
 _FINANCE = frozenset({Role.FINANCE, Role.FINANCE_MANAGER, Role.ADMIN})
@@ -87,22 +86,4 @@ def make_lifecycle(**hooks: object) -> Lifecycle:
             ),
         },
         **hooks,  # type: ignore[arg-type]
-    )
-
-
-def make_stock_up_lifecycle() -> Lifecycle:
-    return Lifecycle(
-        document_type="stock_up_notice",
-        states=STOCK_UP_STATES,
-        initial=ISSUED,
-        transitions={
-            "cancel": step(
-                "cancel",
-                [ISSUED],
-                CANCELLED,
-                {Role.ORDER_MANAGER, Role.PRODUCTION_MANAGER, Role.GENERAL_MANAGER, Role.ADMIN},
-                fields=ReasonFields,
-                needs_reason=True,
-            )
-        },
     )

@@ -1,4 +1,4 @@
-"""Contracts from the template (D3), their filing to departments, and stock-up notices (B9)."""
+"""Contracts from the template (D3) and their filing to departments (备案)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from orderflow.core.documents import DocumentMixin, register_document
@@ -65,18 +65,3 @@ class ContractFiling(Base):
     filed_by: Mapped[str] = mapped_column(String(80))
 
     contract: Mapped[Contract] = relationship(back_populates="filings")
-
-
-@register_document
-class StockUpNotice(DocumentMixin, Base):
-    """备货通知单: issued before the contract, with the force of a production notice (B9)."""
-
-    __tablename__ = "stock_up_notices"
-    __table_args__ = (UniqueConstraint("company_id", "number"),)
-    document_type = "stock_up_notice"
-    number_prefix = "BH"
-
-    order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id"), index=True)
-    order_number: Mapped[str] = mapped_column(String(32))
-    reason: Mapped[str] = mapped_column(Text)
-    issued_by: Mapped[str] = mapped_column(String(80))

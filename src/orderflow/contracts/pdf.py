@@ -35,6 +35,7 @@ def contract_pdf(
         ["#", "产品 / Product", "数量 / Quantity", "单价 / Unit price", "金额 / Amount"],
         lines,
         [8, 78, 26, 28, 34],
+        numeric={2, 3, 4},
     )
     for i, clause in enumerate(contract.terms.values(), start=1):
         sheet.h(f"{i}. {clause['title_zh']} / {clause['title_en']}")

@@ -1,4 +1,4 @@
-"""API shapes of contracts and stock-up notices."""
+"""API shapes of contracts."""
 
 from __future__ import annotations
 
@@ -26,16 +26,17 @@ class ContractCreate(BaseModel):
     kind: Literal["main", "supplementary"] = "main"
     #: A supplementary contract belongs to a structural change (G2).
     change_id: int | None = None
-    #: A supplementary contract's price change (the main contract takes the order's total).
-    amount: Decimal | None = Field(default=None, max_digits=16, decimal_places=2)
+    #: A supplementary contract's added price (the main contract takes the order's total);
+    #: left out, the change's price difference is proposed.
+    amount: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
     delivery_date: date | None = None
     #: Clauses that differ from the template, by clause key.
     terms: dict[str, ClauseText] = {}
 
     @model_validator(mode="after")
     def _supplementary(self) -> ContractCreate:
-        if self.kind == "supplementary" and (self.change_id is None or self.amount is None):
-            raise ValueError("a supplementary contract needs change_id and amount")
+        if self.kind == "supplementary" and self.change_id is None:
+            raise ValueError("a supplementary contract needs change_id")
         return self
 
 
@@ -43,6 +44,13 @@ class FilingRead(BaseModel):
     department: str
     filed_at: datetime
     filed_by: str
+
+
+class ContractLink(BaseModel):
+    id: int
+    number: str
+    state: str
+    kind: str
 
 
 class ContractRead(BaseModel):
@@ -56,6 +64,11 @@ class ContractRead(BaseModel):
     customer_id: int
     customer_name: str
     change_id: int | None
+    change_number: str | None
+    #: A supplementary contract: the contract it supplements.
+    parent: ContractLink | None
+    #: A main contract: its supplementary agreements.
+    supplements: list[ContractLink]
     quote_id: int | None
     amount: Money
     deposit: Money
@@ -91,21 +104,18 @@ class ContractSummary(BaseModel):
     created_at: datetime
 
 
-class StockUpCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class ContractDraft(BaseModel):
+    """What drawing a contract now would give (the drawing page): clauses may be edited."""
 
-    order_id: int
-    reason: str = Field(min_length=1, max_length=2000)
-
-
-class StockUpRead(BaseModel):
-    id: int
-    number: str
-    state: str
-    version: int
     order_id: int
     order_number: str
-    reason: str
-    issued_by: str
-    created_at: datetime
-    allowed_transitions: list[str]
+    customer_name: str
+    kind: str
+    change_id: int | None
+    change_number: str | None
+    parent_number: str | None
+    amount: Money
+    deposit: Money
+    deposit_share: str
+    delivery_date: date
+    terms: dict[str, dict[str, str]]

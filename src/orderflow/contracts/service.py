@@ -1,4 +1,4 @@
-"""Contract and stock-up notice use cases (D3, D4, B9)."""
+"""Contract use cases (D3, D4)."""
 
 from __future__ import annotations
 
@@ -12,32 +12,29 @@ from sqlalchemy.orm import Session
 from orderflow.api.schemas import Money
 from orderflow.auth.roles import DEPARTMENT_ROLES
 from orderflow.contracts import effects
+from orderflow.contracts.draft import Draft, prepare
 from orderflow.contracts.flow import (
-    WITHDRAWN,
-    deposit_for,
     make_lifecycle,
-    make_stock_up_lifecycle,
 )
-from orderflow.contracts.models import Contract, ContractFiling, StockUpNotice
+from orderflow.contracts.models import Contract, ContractFiling
 from orderflow.contracts.schemas import (
+    ClauseText,
     ContractCreate,
+    ContractDraft,
+    ContractLink,
     ContractRead,
     ContractSummary,
     FilingRead,
-    StockUpCreate,
-    StockUpRead,
 )
-from orderflow.contracts.template import fill
 from orderflow.core.access import require
-from orderflow.core.errors import Conflict, FieldErrors, NotFound
+from orderflow.core.errors import FieldErrors
 from orderflow.core.kit import DocumentKind, actor_of, get_document, run_step
+from orderflow.core.paging import Keyset, first_id
 from orderflow.core.workflow import StepContext
 from orderflow.files import service as files
 from orderflow.files.schemas import file_read
 from orderflow.parties.models import Customer
-from orderflow.review import classify as c
 from orderflow.runtime import Principal, Runtime
-from orderflow.sales.flow import CANCELLED, COMPLETED
 from orderflow.sales.models import SalesOrder
 
 LIFECYCLE = make_lifecycle()
@@ -52,10 +49,34 @@ CONTRACTS: DocumentKind[Contract] = DocumentKind(
         "verify_deposit": effects.verify_deposit,
     },
 )
-STOCK_UP_LIFECYCLE = make_stock_up_lifecycle()
-STOCK_UPS: DocumentKind[StockUpNotice] = DocumentKind(
-    model=StockUpNotice, lifecycle=STOCK_UP_LIFECYCLE, read_permission="orders.read"
-)
+
+
+def _link(contract: Contract) -> ContractLink:
+    return ContractLink(
+        id=contract.id, number=contract.number, state=contract.state, kind=contract.kind
+    )
+
+
+def _parent(session: Session, contract: Contract) -> Contract | None:
+    return session.get(Contract, contract.parent_id) if contract.parent_id else None
+
+
+def _supplements(session: Session, contract: Contract) -> list[Contract]:
+    if contract.kind != "main":
+        return []
+    return list(
+        session.scalars(
+            select(Contract).where(Contract.parent_id == contract.id).order_by(Contract.id)
+        )
+    )
+
+
+def _change_number(session: Session, change_id: int | None) -> str | None:
+    if change_id is None:
+        return None
+    from orderflow.changes.models import ChangeNotice
+
+    return session.scalar(select(ChangeNotice.number).where(ChangeNotice.id == change_id))
 
 
 def read_contract(session: Session, contract: Contract, principal: Principal) -> ContractRead:
@@ -74,6 +95,9 @@ def read_contract(session: Session, contract: Contract, principal: Principal) ->
         customer_id=contract.customer_id,
         customer_name=customer.name if customer else "",
         change_id=contract.change_id,
+        change_number=_change_number(session, contract.change_id),
+        parent=_link(parent) if (parent := _parent(session, contract)) else None,
+        supplements=[_link(s) for s in _supplements(session, contract)],
         quote_id=contract.quote_id,
         amount=Money.of(contract.amount, cur),
         deposit=Money.of(contract.deposit_amount, cur),
@@ -103,72 +127,70 @@ def read_contract(session: Session, contract: Contract, principal: Principal) ->
     )
 
 
-def create_contract(rt: Runtime, principal: Principal, data: ContractCreate) -> ContractRead:
-    """A contract drawn from the template with the order's terms (D3)."""
+def _terms(draft: Draft, edits: Mapping[str, ClauseText]) -> list[str]:
+    """Lay the clauses edited when drawing over the template's; answers their keys."""
+    problems = FieldErrors()
+    for key, text in edits.items():
+        if key not in draft.terms:
+            problems.add(f"terms.{key}", f"No clause {key!r} in the template", "unknown_clause")
+        else:
+            draft.terms[key].update(zh=text.zh, en=text.en)
+    problems.raise_if_any()
+    return sorted(edits)
+
+
+def contract_draft(
+    rt: Runtime,
+    principal: Principal,
+    order_id: int,
+    *,
+    kind: str = "main",
+    change_id: int | None = None,
+) -> ContractDraft:
+    """What drawing the contract now would give: the drawing page's form (D3)."""
     require(principal, "contracts.create")
-    from orderflow.quotes.models import Quote
+    from orderflow.sales.service import ORDERS
+
+    with rt.db.reading() as session:
+        order = ORDERS.load(session, principal, order_id)
+        draft = prepare(
+            session, rt, order, kind=kind, change_id=change_id, amount=None, delivery_date=None
+        )
+        cur = order.currency
+        return ContractDraft(
+            order_id=order.id,
+            order_number=order.number,
+            customer_name=draft.customer.name,
+            kind=kind,
+            change_id=draft.change.id if draft.change else None,
+            change_number=draft.change.number if draft.change else None,
+            parent_number=draft.parent.number if draft.parent else None,
+            amount=Money.of(draft.amount, cur),
+            deposit=Money.of(draft.deposit, cur),
+            deposit_share=str(rt.policy.contracts.deposit_share),
+            delivery_date=draft.delivery_date,
+            terms=draft.terms,
+        )
+
+
+def create_contract(rt: Runtime, principal: Principal, data: ContractCreate) -> ContractRead:
+    """A contract drawn from the template with the order's terms and the clauses edited
+    when drawing (D3), or a supplementary agreement for a structural change (G2)."""
+    require(principal, "contracts.create")
     from orderflow.sales.service import ORDERS
 
     with rt.db.transaction() as session:
         order = ORDERS.load(session, principal, data.order_id)
-        if order.state in (CANCELLED, COMPLETED):
-            raise Conflict(f"{order.number} is {order.state}")
-        if data.kind == "main":
-            if order.review_state in (c.REQUIRED, c.IN_REVIEW, c.DECLINED):
-                raise Conflict(f"{order.number} must pass its review before a contract is drawn")
-            live = session.scalar(
-                select(Contract.number).where(
-                    Contract.order_id == order.id,
-                    Contract.kind == "main",
-                    Contract.state != WITHDRAWN,
-                )
-            )
-            if live is not None:
-                raise Conflict(f"{order.number} already has contract {live}")
-        else:
-            from orderflow.changes.models import ChangeNotice
-
-            change = session.get(ChangeNotice, data.change_id)
-            if change is None or change.order_id != order.id:
-                problems = FieldErrors()
-                problems.add("change_id", "No such change notice on this order", "unknown_change")
-                problems.raise_if_any()
-        customer = session.get(Customer, order.customer_id)
-        assert customer is not None
-        quote_id = session.scalar(
-            select(Quote.id)
-            .where(Quote.order_id == order.id, Quote.state == "accepted")
-            .order_by(Quote.id.desc())
-            .limit(1)
+        draft = prepare(
+            session,
+            rt,
+            order,
+            kind=data.kind,
+            change_id=data.change_id,
+            amount=data.amount,
+            delivery_date=data.delivery_date,
         )
-        amount = order.total_amount if data.kind == "main" else data.amount
-        assert amount is not None
-        deposit = deposit_for(amount, rt.policy.contracts.deposit_share)
-        delivery: date = data.delivery_date or order.promised_date or order.requested_date
-        terms = fill(
-            {
-                "order": order.number,
-                "amount": amount,
-                "currency": order.currency,
-                "delivery_date": delivery.isoformat(),
-                "address": order.delivery_address,
-                "technical": order.technical_requirements
-                or "按双方确认的技术协议 / per the agreed technical agreement",
-                "quality": order.quality_requirements
-                or customer.quality_standard
-                or "国家及行业标准 / national and industry standards",
-                "packing": customer.shipping_standard or "标准出口/内销包装 / standard packing",
-                "deposit": deposit,
-                "terms": order.payment_terms_days,
-            }
-        )
-        problems = FieldErrors()
-        for key, text in data.terms.items():
-            if key not in terms:
-                problems.add(f"terms.{key}", f"No clause {key!r} in the template", "unknown_clause")
-            else:
-                terms[key].update(zh=text.zh, en=text.en)
-        problems.raise_if_any()
+        edited = _terms(draft, data.terms)
         contract = Contract(
             company_id=order.company_id,
             number="",
@@ -176,21 +198,25 @@ def create_contract(rt: Runtime, principal: Principal, data: ContractCreate) -> 
             order_number=order.number,
             customer_id=order.customer_id,
             kind=data.kind,
-            change_id=data.change_id,
-            quote_id=quote_id,
+            parent_id=draft.parent.id if draft.parent else None,
+            change_id=draft.change.id if draft.change else None,
+            quote_id=draft.quote_id,
             currency=order.currency,
-            amount=amount,
-            deposit_amount=deposit,
-            delivery_date=delivery,
-            terms=terms,
+            amount=draft.amount,
+            deposit_amount=draft.deposit,
+            delivery_date=draft.delivery_date,
+            terms=draft.terms,
         )
-        CONTRACTS.start(
-            session,
-            rt,
-            contract,
-            actor=actor_of(principal),
-            payload={"order": order.number, "kind": data.kind, "amount": str(amount)},
-        )
+        payload: dict[str, Any] = {
+            "order": order.number,
+            "kind": data.kind,
+            "amount": str(draft.amount),
+        }
+        if edited:
+            payload["edited_clauses"] = edited
+        if draft.change is not None:
+            payload.update(change=draft.change.number, supplements=draft.parent.number)
+        CONTRACTS.start(session, rt, contract, actor=actor_of(principal), payload=payload)
         ORDERS.fact(
             session,
             rt,
@@ -199,6 +225,17 @@ def create_contract(rt: Runtime, principal: Principal, data: ContractCreate) -> 
             actor=actor_of(principal),
             payload={"contract": contract.number, "kind": data.kind},
         )
+        if draft.change is not None:
+            from orderflow.changes.service import CHANGES
+
+            CHANGES.fact(
+                session,
+                rt,
+                draft.change,
+                "supplementary_drawn",
+                actor=actor_of(principal),
+                payload={"contract": contract.number, "amount": str(draft.amount)},
+            )
         return read_contract(session, contract, principal)
 
 
@@ -296,9 +333,13 @@ def list_contracts(
     order_id: int | None = None,
     state: str | None = None,
     filed_to_me: bool = False,
-) -> list[ContractSummary]:
-    """``filed_to_me``: the contracts filed with the caller's departments (备案, D3)."""
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> tuple[list[ContractSummary], str | None]:
+    """Newest first, a page at a time (``core.paging``); ``filed_to_me``: the contracts
+    filed with the caller's departments (备案, D3)."""
     require(principal, "contracts.read")
+    page = Keyset.of(limit, cursor)
     query = (
         select(Contract, Customer.name)
         .join(Customer, Customer.id == Contract.customer_id)
@@ -317,6 +358,7 @@ def list_contracts(
             )
         )
     with rt.db.reading() as session:
+        rows, nxt = page.cut(session.execute(page.apply(query, Contract.id)).all(), first_id)
         return [
             ContractSummary(
                 id=ct.id,
@@ -329,65 +371,5 @@ def list_contracts(
                 filed_to=[f.department for f in ct.filings],
                 created_at=ct.created_at,
             )
-            for ct, name in session.execute(query.order_by(Contract.id.desc()).limit(200))
-        ]
-
-
-# --- stock-up notices (B9) ---------------------------------------------------------------
-
-
-def read_stock_up(session: Session, notice: StockUpNotice, principal: Principal) -> StockUpRead:
-    session.flush()
-    return StockUpRead(
-        id=notice.id,
-        number=notice.number,
-        state=notice.state,
-        version=notice.version,
-        order_id=notice.order_id,
-        order_number=notice.order_number,
-        reason=notice.reason,
-        issued_by=notice.issued_by,
-        created_at=notice.created_at,
-        allowed_transitions=STOCK_UP_LIFECYCLE.allowed(notice, principal.roles),
-    )
-
-
-def issue_stock_up(rt: Runtime, principal: Principal, data: StockUpCreate) -> StockUpRead:
-    """备货通知单 before the contract: the order is effective at once (B9)."""
-    require(principal, "stock_up.issue")
-    from orderflow.sales.service import ORDERS
-
-    with rt.db.transaction() as session:
-        order = ORDERS.load(session, principal, data.order_id)
-        if order.state in (CANCELLED, COMPLETED) or order.review_state == c.DECLINED:
-            raise Conflict(f"{order.number} is {order.state}; no stock-up for it")
-        if order.effective_at is not None:
-            raise Conflict(f"{order.number} is effective already ({order.effective_by})")
-        notice = StockUpNotice(
-            company_id=order.company_id,
-            number="",
-            order_id=order.id,
-            order_number=order.number,
-            reason=data.reason,
-            issued_by=principal.display_name,
-        )
-        STOCK_UPS.start(
-            session, rt, notice, actor=actor_of(principal), payload={"order": order.number}
-        )
-        effects.make_effective(
-            session,
-            order,
-            by="stock_up",
-            reference=notice.number,
-            actor=actor_of(principal),
-            now=rt.now(),
-            policy=rt.policy,
-        )
-        return read_stock_up(session, notice, principal)
-
-
-def get_stock_up(rt: Runtime, principal: Principal, notice_id: int) -> StockUpRead:
-    notice = get_document(rt, principal, STOCK_UPS, notice_id, read_stock_up)
-    if notice is None:
-        raise NotFound(f"No stock-up notice {notice_id}")
-    return notice
+            for ct, name in rows
+        ], nxt

@@ -71,10 +71,39 @@ CLAUSES: dict[str, tuple[str, str, str, str]] = {
 }
 
 
-def fill(values: Mapping[str, object]) -> dict[str, dict[str, str]]:
-    """The template's clauses with the order's values: {clause: {zh, en, title_zh, title_en}}."""
+#: A supplementary agreement (补充协议) for a structural change (G2: 必要时补签相关合同增加
+#: 合同价): what it supplements and why, the new delivery and technical plan, the added
+#: price and its deposit; the main contract's other clauses stand.
+SUPPLEMENTARY: dict[str, tuple[str, str, str, str]] = {
+    "subject": (
+        "补充协议标的",
+        "Subject of the supplement",
+        "本协议为双方所签合同 {parent}（订单 {order}）的补充协议，依据合同订单更改通知单 {change} 签订：{change_description}。合同价款增加 {amount} {currency}（含税）。",
+        "This agreement supplements contract {parent} (order {order}) signed by the parties, following change notice {change}: {change_description}. The contract price increases by {amount} {currency} (tax included).",
+    ),
+    "delivery": CLAUSES["delivery"],
+    "technical_plan": CLAUSES["technical_plan"],
+    "payment": (
+        "付款方式",
+        "Payment",
+        "本协议签订后买方支付增加价款的预付款 {deposit} {currency}，余款按原合同约定支付。",
+        "On signing this agreement the buyer pays a deposit of {deposit} {currency} on the added price; the balance is paid as the original contract says.",
+    ),
+    "other_terms": (
+        "其他",
+        "Other terms",
+        "原合同其他条款不变；与本协议不一致的，以本协议为准。",
+        "All other terms of the original contract stand; where they differ from this agreement, this agreement prevails.",
+    ),
+}
+
+
+def fill(values: Mapping[str, object], kind: str = "main") -> dict[str, dict[str, str]]:
+    """The template's clauses with the order's values: {clause: {zh, en, title_zh, title_en}};
+    ``kind`` "supplementary" takes the supplementary agreement's clauses."""
+    clauses = SUPPLEMENTARY if kind == "supplementary" else CLAUSES
     out = {}
-    for key, (title_zh, title_en, zh, en) in CLAUSES.items():
+    for key, (title_zh, title_en, zh, en) in clauses.items():
         out[key] = {
             "title_zh": title_zh,
             "title_en": title_en,

@@ -13,6 +13,7 @@ commit); ``run_step``, ``get_document`` and ``document_events`` open their own.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 from orderflow.api.schemas import EventRead
 from orderflow.core.access import require
 from orderflow.core.documents import DocumentMixin
-from orderflow.core.errors import NotFound
+from orderflow.core.errors import NotFound, OrderFlowError
 from orderflow.core.events import Actor, timeline
 from orderflow.core.numbering import next_number
 from orderflow.core.workflow import (
@@ -37,6 +38,8 @@ from orderflow.core.workflow import (
 )
 from orderflow.policy.loader import Policy
 from orderflow.runtime import Principal, Runtime
+
+log = logging.getLogger(__name__)
 
 D = TypeVar("D", bound=DocumentMixin)
 R = TypeVar("R")
@@ -63,6 +66,11 @@ class DocumentKind(Generic[D]):
     scope: Callable[[Principal], ColumnElement[bool]] | None = None
     #: Loader options for ``load`` (``selectinload(Model.lines)``…).
     load_options: tuple[Any, ...] = ()
+    #: The step name → what to do, in a transaction of its own, when ``run_step`` refuses
+    #: that step (its own transaction rolled back whole): a confirmation refused for a
+    #: stock shortage still tells the customer of it (B6). The hook may add to the
+    #: refusal's ``extra`` (what the API answers); the refusal is raised as it was.
+    refusals: Mapping[str, RefusalHook] = field(default_factory=dict)
     #: A second company column whose company sees the document too: a transfer between
     #: the group's companies (调拨) belongs to the supplying company and is received by
     #: the other.
@@ -245,6 +253,9 @@ class DocumentKind(Generic[D]):
 Reader = Callable[[Session, D, Principal], R]
 """Turns a loaded document into what the API answers and the pages show."""
 
+RefusalHook = Callable[[Runtime, Principal, int, OrderFlowError], None]
+"""``(rt, principal, doc_id, refusal)``: a step's follow-up after it was refused."""
+
 
 def get_document(
     rt: Runtime, principal: Principal, kind: DocumentKind[D], doc_id: int, read: Reader[D, R]
@@ -264,20 +275,31 @@ def run_step(
     expected_version: int | None,
     read: Reader[D, R],
 ) -> R:
-    """One step as one use case: load for this caller, apply, answer the document as now."""
-    with rt.db.transaction() as session:
-        doc = kind.load(session, principal, doc_id)
-        kind.step(
-            session,
-            rt,
-            doc,
-            name,
-            principal=principal,
-            fields=fields,
-            expected_version=expected_version,
-        )
-        session.flush()
-        return read(session, doc, principal)
+    """One step as one use case: load for this caller, apply, answer the document as now.
+    A refused step changes nothing; the kind's refusal hook for it, if any, runs after."""
+    try:
+        with rt.db.transaction() as session:
+            doc = kind.load(session, principal, doc_id)
+            kind.step(
+                session,
+                rt,
+                doc,
+                name,
+                principal=principal,
+                fields=fields,
+                expected_version=expected_version,
+            )
+            session.flush()
+            return read(session, doc, principal)
+    except OrderFlowError as refusal:
+        hook = kind.refusals.get(name)
+        if hook is not None and refusal.status != 404:
+            try:
+                hook(rt, principal, doc_id, refusal)
+            except Exception:
+                # The follow-up must never hide the refusal the caller needs to see.
+                log.exception("after refusing %s %s on %s", kind.document_type, doc_id, name)
+        raise
 
 
 def events_of(session: Session, doc: DocumentMixin) -> list[EventRead]:

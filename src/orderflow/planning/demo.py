@@ -15,8 +15,6 @@ from sqlalchemy import select
 
 from orderflow.auth.roles import Role
 from orderflow.catalog.models import PriceListEntry, Product, ProductKind
-from orderflow.contracts.schemas import StockUpCreate
-from orderflow.contracts.service import issue_stock_up
 from orderflow.core.errors import Conflict
 from orderflow.costing import service as costing
 from orderflow.costing.schemas import BudgetCreate
@@ -34,6 +32,8 @@ from orderflow.sales.schemas import LineCreate, OrderCreate
 from orderflow.sales.service import apply_step, create_order
 from orderflow.samples import service as samples
 from orderflow.samples.schemas import SampleCreate, TechPackCreate
+from orderflow.stockup.schemas import StockUpCreate
+from orderflow.stockup.service import issue_stock_up
 
 D = Decimal
 

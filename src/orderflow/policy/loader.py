@@ -272,6 +272,23 @@ class ContractPolicy(_Strict):
     structural_change_needs_supplementary: bool = True
 
 
+class ChangesPolicy(_Strict):
+    #: Departments (keys of ``auth.roles.DEPARTMENT_ROLES``) told of a design error (G4).
+    design_error_notify: list[str] = Field(
+        default=["production", "quality", "procurement"], min_length=1
+    )
+
+    @field_validator("design_error_notify")
+    @classmethod
+    def _departments(cls, value: list[str]) -> list[str]:
+        from orderflow.auth.roles import DEPARTMENT_ROLES
+
+        unknown = [d for d in value if d not in DEPARTMENT_ROLES]
+        if unknown:
+            raise ValueError(f"unknown departments {unknown}; known: {sorted(DEPARTMENT_ROLES)}")
+        return value
+
+
 class AssignmentRule(_Strict):
     #: Globs on product codes ("KG-*"); empty: any product.
     products: list[str] = []
@@ -353,6 +370,7 @@ class Policy(_Strict):
     classification: ClassificationPolicy = ClassificationPolicy()
     quotes: QuotePolicy = QuotePolicy()
     contracts: ContractPolicy = ContractPolicy()
+    changes: ChangesPolicy = ChangesPolicy()
     assignment: AssignmentPolicy = AssignmentPolicy()
     tasks: list[TaskRule] = []
     exceptions: ExceptionsPolicy = ExceptionsPolicy()
@@ -397,6 +415,17 @@ class Policy(_Strict):
                         f"review.routing.{name}: no [[tasks]] rule for order_review opens "
                         f"'review:{role}'; reviewers would get no task"
                     )
+        return self
+
+    @model_validator(mode="after")
+    def _every_notified_department_gets_a_task(self) -> Policy:
+        opened = {s for r in self.rules_for("design_error_notice") for s in r.open_on}
+        for department in self.changes.design_error_notify:
+            if f"notify:{department}" not in opened:
+                raise ValueError(
+                    "changes.design_error_notify: no [[tasks]] rule for design_error_notice "
+                    f"opens 'notify:{department}'; that department would get no task"
+                )
         return self
 
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from orderflow.api.deps import PrincipalDep, RuntimeDep
 from orderflow.api.documents import add_document_routes, with_etag
@@ -27,9 +27,18 @@ def create_quote(
 
 @router.get("", response_model=Page[QuoteSummary])
 def list_quotes(
-    rt: RuntimeDep, me: PrincipalDep, order_id: int | None = None, state: str | None = None
+    rt: RuntimeDep,
+    me: PrincipalDep,
+    order_id: int | None = None,
+    state: str | None = None,
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = None,
 ) -> Page[QuoteSummary]:
-    return Page(items=service.list_quotes(rt, me, order_id=order_id, state=state), next=None)
+    """Newest first; ``next`` is the cursor of the following page."""
+    items, nxt = service.list_quotes(
+        rt, me, order_id=order_id, state=state, limit=limit, cursor=cursor
+    )
+    return Page(items=items, next=nxt)
 
 
 @router.get("/{doc_id}/pdf", response_class=Response)

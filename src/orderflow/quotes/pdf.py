@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from orderflow.files.pdf import Sheet
@@ -29,7 +30,7 @@ def quote_pdf(
         [
             str(ln["line_no"]),
             f"{ln['product_code']} {ln['product_name']}\n{ln['model_spec']}",
-            f"{ln['quantity']} {ln['unit']}",
+            f"{Decimal(ln['quantity']).normalize():f} {ln['unit']}",
             ln["list_price"],
             " ".join(
                 t(f"reason.{r}", "zh-CN") + " / " + t(f"reason.{r}", "en") for r in ln["reasons"]
@@ -52,8 +53,9 @@ def quote_pdf(
         ],
         rows,
         [8, 48, 18, 20, 36, 20, 24],
+        numeric={2, 3, 5, 6},
     )
-    sheet.p(f"{both('quotes.pdf.total')}: {version.total_amount} {quote.currency}")
+    sheet.total(f"{both('quotes.pdf.total')}: {version.total_amount} {quote.currency}")
     if version.notes:
         sheet.h(both("quotes.pdf.notes"))
         sheet.p(version.notes)

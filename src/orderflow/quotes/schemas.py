@@ -83,7 +83,9 @@ class QuoteSummary(BaseModel):
     number: str
     state: str
     customer_name: str
+    #: None: a quote for a customer's enquiry, without an order.
     order_id: int | None
+    order_number: str | None
     total: Money
     valid_until: date | None
     created_at: datetime

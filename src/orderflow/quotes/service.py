@@ -13,6 +13,7 @@ from orderflow.catalog.models import Product
 from orderflow.core.access import require
 from orderflow.core.errors import FieldErrors, NotFound
 from orderflow.core.kit import DocumentKind, actor_of, get_document, run_step
+from orderflow.core.paging import Keyset, first_id
 from orderflow.core.workflow import StepContext
 from orderflow.files import service as files
 from orderflow.files.schemas import file_read
@@ -23,6 +24,7 @@ from orderflow.quotes.flow import is_expired, make_lifecycle
 from orderflow.quotes.models import Quote
 from orderflow.quotes.schemas import QuoteCreate, QuoteRead, QuoteSummary, QuoteVersionRead
 from orderflow.runtime import Principal, Runtime
+from orderflow.sales.models import SalesOrder
 
 LIFECYCLE = make_lifecycle()
 QUOTES: DocumentKind[Quote] = DocumentKind(
@@ -209,12 +211,21 @@ def quote_pdf(rt: Runtime, principal: Principal, quote_id: int) -> tuple[str, by
 
 
 def list_quotes(
-    rt: Runtime, principal: Principal, *, order_id: int | None = None, state: str | None = None
-) -> list[QuoteSummary]:
+    rt: Runtime,
+    principal: Principal,
+    *,
+    order_id: int | None = None,
+    state: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> tuple[list[QuoteSummary], str | None]:
+    """Newest first, a page at a time (``core.paging``)."""
     require(principal, "quotes.read")
+    page = Keyset.of(limit, cursor)
     query = (
-        select(Quote, Customer.name)
+        select(Quote, Customer.name, SalesOrder.number)
         .join(Customer, Customer.id == Quote.customer_id)
+        .outerjoin(SalesOrder, SalesOrder.id == Quote.order_id)
         .where(QUOTES.visible(principal))
     )
     if order_id is not None:
@@ -222,6 +233,7 @@ def list_quotes(
     if state:
         query = query.where(Quote.state == state)
     with rt.db.reading() as session:
+        rows, nxt = page.cut(session.execute(page.apply(query, Quote.id)).all(), first_id)
         return [
             QuoteSummary(
                 id=q.id,
@@ -229,9 +241,39 @@ def list_quotes(
                 state=q.state,
                 customer_name=name,
                 order_id=q.order_id,
+                order_number=order_number,
                 total=Money.of(q.total_amount, q.currency),
                 valid_until=q.valid_until,
                 created_at=q.created_at,
             )
-            for q, name in session.execute(query.order_by(Quote.id.desc()).limit(200))
-        ]
+            for q, name, order_number in rows
+        ], nxt
+
+
+def enquiry_choices(rt: Runtime, principal: Principal) -> dict[str, Any]:
+    """What the enquiry form offers: the company's active customers, products for sale
+    and the non-regular reasons the policy charges a surcharge for."""
+    require(principal, "quotes.create")
+    from orderflow.catalog.models import SELLABLE_KINDS
+
+    with rt.db.reading() as session:
+        customers = session.execute(
+            select(Customer.id, Customer.code, Customer.name)
+            .where(Customer.company_id == principal.company_id, Customer.active)
+            .order_by(Customer.code)
+        ).all()
+        products = session.execute(
+            select(Product.code, Product.name, Product.model_spec, Product.unit)
+            .where(
+                Product.company_id == principal.company_id,
+                Product.active,
+                Product.kind.in_(SELLABLE_KINDS),
+            )
+            .order_by(Product.code)
+        ).all()
+    return {
+        "customers": customers,
+        "products": products,
+        "reasons": [r for r in SURCHARGE_REASONS if r in rt.policy.quotes.surcharges],
+        "surcharges": rt.policy.quotes.surcharges,
+    }

@@ -1,12 +1,17 @@
-"""Quote pages: the list, one quote with its versions and steps, the PDF, a new quote
-request from the order page."""
+"""Quote pages: the list, a quote request for a customer's enquiry (customer and lines), one
+quote with what was asked, its versions and steps, the PDF; a request from the order page."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+import re
+from functools import partial
+from typing import Any
 
-from orderflow.core.errors import OrderFlowError
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from orderflow.core.errors import OrderFlowError, validate
 from orderflow.core.kit import document_events
 from orderflow.files.api import file_response
 from orderflow.files.service import FileContent
@@ -17,14 +22,15 @@ from orderflow.runtime import Principal
 from orderflow.tasks.service import list_tasks
 from orderflow.web.documents import form_fields, step_from_form
 from orderflow.web.render import render
-from orderflow.web.session import PagePrincipal, runtime
+from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/quotes")
-def quotes_page(request: Request, me: PagePrincipal) -> Response:
-    return render(request, "quotes_list.html", items=service.list_quotes(runtime(request), me))
+def quotes_page(request: Request, me: PagePrincipal, cursor: str | None = None) -> Response:
+    items, nxt = service.list_quotes(runtime(request), me, cursor=cursor)
+    return render(request, "quotes_list.html", items=items, next_cursor=nxt)
 
 
 def _detail(
@@ -49,6 +55,102 @@ def _detail(
         error=error,
         failed_step=step,
     )
+
+
+def _enquiry_page(
+    request: Request,
+    me: Principal,
+    *,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    if not values["lines"]:
+        values = {**values, "lines": [dict(_BLANK)]}
+    return render(
+        request,
+        "quotes_new.html",
+        status_code=status_code,
+        values=values,
+        errors=errors,
+        **service.enquiry_choices(runtime(request), me),
+    )
+
+
+def _enquiry_values(form: Any) -> dict[str, Any]:
+    """The form's rows (``lines[i].field``) in order, empty rows left out, so the lines
+    sent are the rows shown again with their errors beside them."""
+    rows = sorted({int(m["i"]) for key in form if (m := _ROW.fullmatch(key))})
+    lines = []
+    for i in rows:
+        line = {
+            "product_code": str(form.get(f"lines[{i}].product_code") or "").strip(),
+            "quantity": str(form.get(f"lines[{i}].quantity") or "").strip(),
+            "note": str(form.get(f"lines[{i}].note") or "").strip(),
+            "reasons": [str(r) for r in form.getlist(f"lines[{i}].reasons")],
+        }
+        if line["product_code"] or line["quantity"]:
+            lines.append(line)
+    return {
+        "customer_id": str(form.get("customer_id") or "").strip(),
+        "note": str(form.get("note") or "").strip(),
+        "lines": lines,
+    }
+
+
+_BLANK: dict[str, Any] = {"product_code": "", "quantity": "", "note": "", "reasons": []}
+_ROW = re.compile(r"lines\[(?P<i>\d+)\]\.\w+")
+
+
+def _enquiry_body(values: dict[str, Any]) -> dict[str, Any]:
+    body: dict[str, Any] = {"note": values["note"], "lines": []}
+    if values["customer_id"]:
+        body["customer_id"] = values["customer_id"]
+    for line in values["lines"]:
+        body["lines"].append({k: v for k, v in line.items() if v})
+    return body
+
+
+@router.get("/quotes/new")
+def new_enquiry_page(request: Request, me: PagePrincipal) -> Response:
+    """A quote request for a customer's enquiry, without an order (D1)."""
+    values = {"customer_id": "", "note": "", "lines": [dict(_BLANK) for _ in range(3)]}
+    return _enquiry_page(request, me, values=values, errors={})
+
+
+@router.get("/quotes/new/line")
+def new_enquiry_line(request: Request, me: PagePrincipal, index: int = 0) -> Response:
+    """One more empty row for the enquiry form (HTMX)."""
+    return render(
+        request,
+        "quotes_line.html",
+        i=index,
+        line={"reasons": []},
+        errors={},
+        **service.enquiry_choices(runtime(request), me),
+    )
+
+
+@router.post("/quotes/new")
+async def create_enquiry_quote(request: Request) -> Response:
+    me = await run_in_threadpool(page_principal, request)
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token") or ""))
+    values = _enquiry_values(form)
+    rt = runtime(request)
+    try:
+        data = validate(QuoteCreate, _enquiry_body(values))
+        quote = await run_in_threadpool(service.create_quote, rt, me, data)
+    except OrderFlowError as exc:
+        if exc.status == 404:
+            raise
+        errors = {e.field: e.message for e in exc.errors} or {"form": exc.detail}
+        return await run_in_threadpool(
+            partial(
+                _enquiry_page, request, me, values=values, errors=errors, status_code=exc.status
+            )
+        )
+    return RedirectResponse(f"/quotes/{quote.id}", status_code=303)
 
 
 @router.get("/quotes/{quote_id}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from orderflow.api.deps import PrincipalDep, RuntimeDep
 from orderflow.api.documents import add_document_routes, with_etag
@@ -30,10 +30,15 @@ def list_reviews(
     state: str | None = None,
     order_id: int | None = None,
     mine: bool = False,
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = None,
 ) -> Page[ReviewSummary]:
-    """``mine=true``: reviews waiting for one of your departments."""
-    items = service.list_reviews(rt, me, state=state, order_id=order_id, mine=mine)
-    return Page(items=items, next=None)
+    """Newest first; ``mine=true``: reviews waiting for one of your departments. ``next``
+    is the cursor of the following page."""
+    items, nxt = service.list_reviews(
+        rt, me, state=state, order_id=order_id, mine=mine, limit=limit, cursor=cursor
+    )
+    return Page(items=items, next=nxt)
 
 
 add_document_routes(

@@ -1,7 +1,8 @@
 """``orderflow review …``: reviews, quotes, contracts and change notices from the command line.
 
 Documents are named by their number; the prefix says the kind (RV review, QT quote, CT
-contract, CN change notice). Commands parse, call one service, print.
+contract, CN change notice, BH stock-up notice, DE design error notice). Commands parse,
+call one service, print.
 """
 
 from __future__ import annotations
@@ -23,20 +24,24 @@ AsUser = Annotated[str, typer.Option("--as", help="Username acting")]
 
 
 def _kind(number: str) -> tuple[Any, Any]:
+    from orderflow.changes import design_errors
     from orderflow.changes import service as changes
     from orderflow.contracts import service as contracts
     from orderflow.quotes import service as quotes
     from orderflow.review import service as reviews
+    from orderflow.stockup import service as stock_ups
 
     kinds = {
         "RV": (reviews.REVIEWS, reviews.apply_step),
         "QT": (quotes.QUOTES, quotes.apply_step),
         "CT": (contracts.CONTRACTS, contracts.apply_step),
         "CN": (changes.CHANGES, changes.apply_step),
+        "BH": (stock_ups.STOCK_UPS, stock_ups.apply_step),
+        "DE": (design_errors.DESIGN_ERRORS, design_errors.design_error_step),
     }
     prefix = number.split("-", 1)[0].upper()
     if prefix not in kinds:
-        err.print(f"[red]error:[/red] {number}: give an RV-, QT-, CT- or CN- number")
+        err.print(f"[red]error:[/red] {number}: give an RV-, QT-, CT-, CN-, BH- or DE- number")
         raise typer.Exit(2)
     return kinds[prefix]
 
@@ -65,10 +70,11 @@ def list_reviews(
     as_user: AsUser = "order_manager",
 ) -> None:
     """Reviews, newest first, with the departments still to answer."""
+    from orderflow.core.paging import MAX_LIMIT
     from orderflow.review.service import list_reviews as service_list
 
     with _as_user(as_user) as (rt, me):
-        for r in service_list(rt, me, mine=mine):
+        for r in service_list(rt, me, mine=mine, limit=MAX_LIMIT)[0]:
             console.print(
                 f"{r.number}  {r.order_number}  {r.state:<18} waiting: {', '.join(r.pending) or '-'}"
             )
@@ -94,7 +100,8 @@ def step(
     fields: Annotated[str, typer.Option(help="The step's fields as JSON")] = "{}",
     as_user: AsUser = "sales_clerk",
 ) -> None:
-    """Apply step NAME to a review, quote, contract or change notice by its NUMBER."""
+    """Apply step NAME to a review, quote, contract, change notice, stock-up notice or
+    design error notice by its NUMBER."""
     try:
         payload = json.loads(fields)
     except json.JSONDecodeError as exc:

@@ -1,5 +1,6 @@
-"""Demo data for review, quotes, contracts and changes: documents in several states, some
-tasks overdue, so `orderflow demo` shows the path from entry to effective in use."""
+"""Demo data for review, quotes, contracts, stock-up notices, changes and design errors:
+documents in several states, some tasks overdue, so `orderflow demo` shows the path from
+entry to effective in use."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 from orderflow.auth.roles import Role
+from orderflow.changes import design_errors
 from orderflow.changes import service as changes
-from orderflow.changes.schemas import ChangeCreate
+from orderflow.changes.schemas import ChangeCreate, DesignErrorCreate
 from orderflow.contracts import service as contracts
-from orderflow.contracts.schemas import ContractCreate, StockUpCreate
+from orderflow.contracts.schemas import ContractCreate
 from orderflow.quotes import service as quotes
 from orderflow.quotes.schemas import QuoteCreate
 from orderflow.review import service as reviews
@@ -19,6 +21,8 @@ from orderflow.runtime import Principal, Runtime
 from orderflow.sales.schemas import LineCreate, OrderCreate
 from orderflow.sales.service import apply_step as order_step
 from orderflow.sales.service import create_order
+from orderflow.stockup import service as stock_ups
+from orderflow.stockup.schemas import StockUpCreate
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -36,8 +40,21 @@ def _order(
     return create_order(rt, who, data).id
 
 
+def _customer_id(rt: Runtime, who: Principal, code: str) -> int:
+    from sqlalchemy import select
+
+    from orderflow.parties.models import Customer
+
+    with rt.db.reading() as session:
+        found = session.scalar(
+            select(Customer.id).where(Customer.company_id == who.company_id, Customer.code == code)
+        )
+    assert found is not None
+    return found
+
+
 def _review_of(rt: Runtime, who: Principal, order_id: int) -> int:
-    return reviews.list_reviews(rt, who, order_id=order_id)[0].id
+    return reviews.list_reviews(rt, who, order_id=order_id)[0][0].id
 
 
 def _sign_all(rt: Runtime, p: dict[Role, Principal], review_id: int) -> None:
@@ -144,8 +161,51 @@ def load_review_demo(rt: Runtime, p: dict[Role, Principal]) -> int:
     # 4. A stock-up notice before the contract (B9).
     stocked = _order(rt, clerk, "C001", [("HMI-10", 6)], days=12)
     order_step(rt, clerk, stocked, "confirm", {}, expected_version=None)
-    contracts.issue_stock_up(
-        rt, manager, StockUpCreate(order_id=stocked, reason="意向明确、交期紧，先行备货")
+    stock_ups.issue_stock_up(
+        rt,
+        manager,
+        StockUpCreate(
+            order_id=stocked,
+            reason="意向明确、交期紧，先行备货",
+            needed_by=rt.today() + timedelta(days=10),
+        ),
+    )
+
+    # 4b. A design error found after release on the effective order (G4): production has
+    #     confirmed, quality and supply have not (their tasks are overdue).
+    notice = design_errors.issue_design_error(
+        days_ago(1),
+        p[Role.TECHNICAL],
+        DesignErrorCreate(
+            order_id=effective,
+            drawing="M-7.5 安装底板图 A 版",
+            description="底板安装孔距标注 180 mm，应为 190 mm",
+            correction="已出 B 版图纸，孔距 190 mm；A 版作废",
+        ),
+    )
+    design_errors.design_error_step(
+        days_ago(1),
+        p[Role.PRODUCTION_MANAGER],
+        notice.id,
+        "acknowledge",
+        {"note": "已暂停底板下料，按 B 版重新排产"},
+        expected_version=None,
+    )
+
+    # 4c. An enquiry from a trade-show visitor, no order yet: the quoter is to price it.
+    quotes.create_quote(
+        rt,
+        clerk,
+        QuoteCreate.model_validate(
+            {
+                "customer_id": _customer_id(rt, clerk, "C002"),
+                "lines": [
+                    {"product_code": "KG-200", "quantity": "10", "reasons": ["custom_design"]},
+                    {"product_code": "VF-55", "quantity": "10"},
+                ],
+                "note": "展会询价：控制柜需加装散热风机",
+            }
+        ),
     )
 
     # 5. A change notice received this morning, not answered yet (30-minute task).

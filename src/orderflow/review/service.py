@@ -15,6 +15,7 @@ from orderflow.core.access import require
 from orderflow.core.errors import Conflict
 from orderflow.core.events import Actor
 from orderflow.core.kit import DocumentKind, actor_of, get_document, run_step
+from orderflow.core.paging import Keyset
 from orderflow.core.workflow import StepContext
 from orderflow.parties.models import Customer
 from orderflow.review import classify as c
@@ -351,10 +352,13 @@ def list_reviews(
     state: str | None = None,
     order_id: int | None = None,
     mine: bool = False,
-    limit: int = 100,
-) -> list[ReviewSummary]:
-    """Newest first; ``mine``: reviews waiting for one of the caller's departments."""
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> tuple[list[ReviewSummary], str | None]:
+    """Newest first, a page at a time (``core.paging``); ``mine``: reviews waiting for one
+    of the caller's departments."""
     require(principal, "reviews.read")
+    page = Keyset.of(limit, cursor)
     query = select(OrderReview).where(REVIEWS.visible(principal))
     if state:
         query = query.where(OrderReview.state == state)
@@ -366,7 +370,7 @@ def list_reviews(
         )
         query = query.where(OrderReview.id.in_(waiting), OrderReview.state.not_in(FINAL))
     with rt.db.reading() as session:
-        rows = session.scalars(query.order_by(OrderReview.id.desc()).limit(min(limit, 500)))
+        rows, nxt = page.cut(session.scalars(page.apply(query, OrderReview.id)).all())
         return [
             ReviewSummary(
                 id=r.id,
@@ -380,7 +384,7 @@ def list_reviews(
                 created_at=r.created_at,
             )
             for r in rows
-        ]
+        ], nxt
 
 
 def reviews_of_order(session: Session, order_id: int) -> list[OrderReview]:

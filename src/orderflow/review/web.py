@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from orderflow.core.errors import OrderFlowError
 from orderflow.core.kit import document_events
+from orderflow.core.paging import MAX_LIMIT
 from orderflow.runtime import Principal, Runtime
 from orderflow.tasks.service import list_tasks
 from orderflow.web.documents import form_fields, step_from_form
@@ -25,35 +26,46 @@ def order_links(rt: Runtime, me: Principal, order_id: int) -> dict[str, Any]:
     """What the order page shows of its reviews, quotes, contracts, changes (each only if
     the caller may read that kind)."""
     from orderflow.auth.roles import PERMISSIONS
+    from orderflow.changes.design_errors import list_design_errors
     from orderflow.changes.service import list_changes
     from orderflow.contracts.service import list_contracts
     from orderflow.quotes.service import list_quotes
     from orderflow.review.service import list_reviews
+    from orderflow.stockup.service import list_stock_ups
 
     def may(permission: str) -> bool:
         return me.can(PERMISSIONS[permission])
 
+    def of_order(permission: str, lister: Any) -> list[Any]:
+        # One order has a handful of each; the first page (up to the cap) is all of them.
+        return lister(rt, me, order_id=order_id, limit=MAX_LIMIT)[0] if may(permission) else []
+
     return {
-        "reviews": list_reviews(rt, me, order_id=order_id) if may("reviews.read") else [],
-        "quotes": list_quotes(rt, me, order_id=order_id) if may("quotes.read") else [],
-        "contracts": list_contracts(rt, me, order_id=order_id) if may("contracts.read") else [],
-        "changes": list_changes(rt, me, order_id=order_id) if may("changes.read") else [],
+        "reviews": of_order("reviews.read", list_reviews),
+        "quotes": of_order("quotes.read", list_quotes),
+        "contracts": of_order("contracts.read", list_contracts),
+        "changes": of_order("changes.read", list_changes),
+        "stock_ups": of_order("orders.read", list_stock_ups),
+        "design_errors": of_order("design_errors.read", list_design_errors),
         "can": {
             "review": may("reviews.start"),
             "quote": may("quotes.create"),
             "contract": may("contracts.create"),
             "change": may("changes.create"),
             "stock_up": may("stock_up.issue"),
+            "design_error": may("design_errors.issue"),
         },
     }
 
 
 @router.get("/reviews")
-def reviews_page(request: Request, me: PagePrincipal, mine: bool = False) -> Response:
+def reviews_page(
+    request: Request, me: PagePrincipal, mine: bool = False, cursor: str | None = None
+) -> Response:
     from orderflow.review.service import list_reviews
 
-    items = list_reviews(runtime(request), me, mine=mine)
-    return render(request, "review_list.html", items=items, mine=mine)
+    items, nxt = list_reviews(runtime(request), me, mine=mine, cursor=cursor)
+    return render(request, "review_list.html", items=items, mine=mine, next_cursor=nxt)
 
 
 def _detail(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -17,16 +16,17 @@ from orderflow.auth.roles import ORDER_SCOPE_OWN_ONLY, Role
 from orderflow.catalog.models import Product, list_price
 from orderflow.core.access import require
 from orderflow.core.documents import DocumentMixin
-from orderflow.core.errors import FieldErrors, ValidationFailed
+from orderflow.core.errors import FieldErrors
 from orderflow.core.idempotency import find_replay, remember, request_fingerprint
 from orderflow.core.kit import DocumentKind, actor_of, document_events, get_document, run_step
+from orderflow.core.paging import Keyset
 from orderflow.core.tasks import Task, overdue_clause
 from orderflow.core.workflow import StepContext
 from orderflow.inventory import service as stock_levels
 from orderflow.parties.models import Customer
 from orderflow.review import classify as classification
 from orderflow.runtime import Principal, Runtime
-from orderflow.sales import assignment, effects
+from orderflow.sales import assignment, effects, shortage
 from orderflow.sales.flow import (
     OPEN_STATES,
     credit_available,
@@ -82,6 +82,8 @@ ORDERS: DocumentKind[SalesOrder] = DocumentKind(
     effects=EFFECTS,
     scope=_own_orders,
     load_options=(selectinload(SalesOrder.lines),),
+    # B6: a confirmation refused for a shortage tells the customer of it and the options.
+    refusals={"confirm": shortage.after_refused_confirm},
 )
 
 
@@ -448,7 +450,6 @@ def list_orders(
 ) -> tuple[list[OrderSummary], str | None]:
     """Newest first, keyset-paginated by id (the cursor is opaque to clients)."""
     require(principal, "orders.read")
-    limit = max(1, min(limit, 200))
     query = (
         select(SalesOrder)
         .join(Customer, Customer.id == SalesOrder.customer_id)
@@ -470,20 +471,9 @@ def list_orders(
             Task.document_type == "sales_order", overdue_clause(rt.now())
         )
         query = query.where(SalesOrder.id.in_(late))
-    if cursor:
-        try:
-            before = int(base64.urlsafe_b64decode(cursor.encode()).decode())
-        except ValueError as exc:
-            raise ValidationFailed("Bad cursor", errors=[]) from exc
-        query = query.where(SalesOrder.id < before)
+    window = Keyset.of(limit, cursor)
     with rt.db.reading() as session:
-        rows = session.scalars(query.order_by(SalesOrder.id.desc()).limit(limit + 1)).all()
-        page = list(rows[:limit])
-        nxt = (
-            base64.urlsafe_b64encode(str(page[-1].id).encode()).decode()
-            if len(rows) > limit
-            else None
-        )
+        page, nxt = window.cut(session.scalars(window.apply(query, SalesOrder.id)).all())
         return summaries(session, page), nxt
 
 

@@ -39,14 +39,9 @@ NAV: tuple[Link | Group, ...] = (
         (
             Link("/reviews", "rv.nav.reviews", "reviews.read", id="nav-reviews"),
             Link("/quotes", "rv.nav.quotes", "quotes.read", id="nav-quotes"),
-            Link(
-                "/contracts",
-                "rv.nav.contracts",
-                "contracts.read",
-                ("/stock-up-notices",),
-                "nav-contracts",
-            ),
+            Link("/contracts", "rv.nav.contracts", "contracts.read", id="nav-contracts"),
             Link("/changes", "rv.nav.changes", "changes.read", id="nav-changes"),
+            Link("/stock-up-notices", "su.nav", "orders.read", id="nav-stock-ups"),
             Link("/customers", "nav.customers", "customers.read", id="nav-customers"),
         ),
     ),
@@ -62,6 +57,7 @@ NAV: tuple[Link | Group, ...] = (
                 "nav-production",
             ),
             Link("/shopfloor", "nav.shopfloor", "production.read", id="nav-shopfloor"),
+            Link("/design-errors", "de.nav", "design_errors.read", id="nav-design-errors"),
         ),
     ),
     Group(

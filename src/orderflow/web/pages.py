@@ -18,6 +18,7 @@ from orderflow.quotes.web import router as quote_pages
 from orderflow.review.web import router as review_pages
 from orderflow.sales.web import router as order_pages
 from orderflow.samples.web import router as sample_pages
+from orderflow.stockup.web import router as stock_up_pages
 from orderflow.tasks.web import router as task_pages
 from orderflow.warehouse.web import router as warehouse_pages
 
@@ -28,6 +29,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     review_pages,
     quote_pages,
     contract_pages,
+    stock_up_pages,
     masterdata_pages,
     notify_pages,
     purchasing_pages,

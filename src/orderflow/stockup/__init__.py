@@ -1,0 +1,1 @@
+"""Stock-up notices (备货通知单, B9)."""
