@@ -143,7 +143,7 @@ def http_path(kind: str, orders: int, clients: int) -> dict[str, Any]:
             "ORDERFLOW_SECRET_KEY": SECRET,
         }
         server = subprocess.Popen(
-            [sys.executable, "-m", "orderflow.cli", "serve", "--port", str(port)]
+            [sys.executable, "-m", "orderflow", "serve", "--port", str(port)]
             + ["--workers", str(workers)],
             env=env,
             stdout=subprocess.DEVNULL,

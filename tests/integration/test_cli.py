@@ -123,3 +123,14 @@ def test_worker_once_urges_overdue_tasks(rt: Runtime, world: World) -> None:
             s.scalar(select(Notification.recipient_role).where(Notification.kind == "urging"))
             == "sales_clerk"
         )
+
+
+def test_python_dash_m_orderflow_runs_the_same_commands() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "orderflow", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "serve" in done.stdout and "planning" in done.stdout
