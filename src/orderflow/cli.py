@@ -290,4 +290,3 @@ def _register_area_commands() -> None:
 
 
 _register_area_commands()
-
