@@ -1,6 +1,11 @@
 """The physical limit: the same row writes per order as the service path (header, 3 lines,
 3 conditional stock updates, 1 event), with the bare driver, one transaction per order.
 
+Beside it, the ``stack`` path does the very same writes through OrderFlow's own database
+layer (``orderflow.db.Database``: SQLAlchemy Core statements built once, the app's engine,
+pool, SQLite write queue and transaction handling) with no business logic at all: what the
+stack alone costs per statement, i.e. the ceiling any service path built on it can reach.
+
     python -m bench.raw_limit --orders 2000
 """
 
@@ -98,21 +103,64 @@ def _order_writer(kind: str, url: str) -> Any:
     return one
 
 
-def _process_writer(client: int, kind: str, url: str) -> Any:
-    write = _order_writer(kind, url)
+def _stack_writer(kind: str, url: str) -> Any:
+    """The same writes as ``_order_writer`` through the app's transaction and engine."""
+    from sqlalchemy import text
+
+    from orderflow.db import Database
+
+    db = Database(url)
+    header = text(
+        "INSERT INTO raw_orders (number, state, customer_id, total, created_at) "
+        "VALUES (:number, 'confirmed', 1, 300.00, :at) RETURNING id"
+    )
+    line = text(
+        "INSERT INTO raw_lines (order_id, product_id, quantity, price) "
+        "VALUES (:order_id, :product_id, 1, 100.00)"
+    )
+    reserve = text(
+        "UPDATE raw_stock SET reserved = reserved + 1 "
+        "WHERE product_id = :product_id AND on_hand - reserved >= 1"
+    )
+    event = text(
+        "INSERT INTO raw_events (document_id, seq, name, payload, hash, at) "
+        "VALUES (:document_id, 1, 'confirm', '{}', :hash, :at)"
+    )
+
+    def one(client: int, i: int) -> None:
+        now = datetime.now(UTC)
+        products = sorted(((client * 7 + i * 3 + k) % PRODUCTS) + 1 for k in range(3))
+        with db.transaction() as session:
+            conn = session.connection()
+            order_id = conn.execute(header, {"number": f"SO-{client}-{i}", "at": now}).scalar()
+            for p in products:
+                conn.execute(line, {"order_id": order_id, "product_id": p})
+            for p in products:
+                assert conn.execute(reserve, {"product_id": p}).rowcount == 1
+            conn.execute(event, {"document_id": order_id, "hash": "0" * 64, "at": now})
+
+    return one
+
+
+_WRITERS = {"raw": _order_writer, "stack": _stack_writer}
+
+
+def _process_writer(client: int, kind: str, url: str, path: str = "raw") -> Any:
+    write = _WRITERS[path](kind, url)
     return lambda i: write(client, i)
 
 
-def measure(kind: str, orders: int, clients: int) -> dict[str, Any]:
-    """Clients as the service path runs them: threads on SQLite, processes on PostgreSQL."""
+def measure(kind: str, orders: int, clients: int, path: str = "raw") -> dict[str, Any]:
+    """Clients as the service path runs them: threads on SQLite, processes on PostgreSQL.
+    ``path``: "raw" (the bare driver) or "stack" (OrderFlow's database layer)."""
     with fresh_database(kind) as url:
         _setup(kind, url)
         per_client = max(1, orders // clients)
         if kind == "postgresql" and clients > 1:
-            run = run_client_processes(clients, per_client, _process_writer, kind, url)
+            run = run_client_processes(clients, per_client, _process_writer, kind, url, path)
         else:
-            run = run_clients(clients, per_client, _order_writer(kind, url))
-        return {"path": "raw", "database": kind, "clients": clients, **run.figures()}
+            run = run_clients(clients, per_client, _WRITERS[path](kind, url))
+        return {"path": path, "database": kind, "clients": clients, **run.figures()}
 
 
 def main() -> None:
@@ -122,7 +170,8 @@ def main() -> None:
     args = parser.parse_args()
     for kind in args.databases.split(","):
         for clients in (1, 8):
-            print(json.dumps(measure(kind, args.orders, clients)), flush=True)
+            for path in _WRITERS:
+                print(json.dumps(measure(kind, args.orders, clients, path)), flush=True)
 
 
 if __name__ == "__main__":

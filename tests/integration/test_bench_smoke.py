@@ -1,0 +1,23 @@
+"""The benchmarks still run: a few orders through each intake path on SQLite.
+
+Figures are never asserted (the machines are noisy); what is checked is that every path
+does its N orders without an error and reports them, so bench/ cannot rot unnoticed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from bench import intake, raw_limit
+
+
+@pytest.mark.parametrize("path", ["raw", "stack"])
+def test_raw_limit_paths_write_every_order(path: str) -> None:
+    figures = raw_limit.measure("sqlite", 6, 2, path)
+    assert figures["path"] == path
+    assert figures["orders"] == 6
+    assert figures["p50_ms"] <= figures["p95_ms"] <= figures["p99_ms"]
+
+
+def test_service_path_creates_and_confirms_orders() -> None:
+    figures = intake.service_path("sqlite", 4, 2)
+    assert (figures["path"], figures["orders"], figures["clients"]) == ("service", 4, 2)
