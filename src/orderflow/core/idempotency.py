@@ -95,8 +95,8 @@ def once(
     model: type[M],
 ) -> M:
     """Run ``create`` in one transaction, at most once per ``Idempotency-Key``: a retry
-    with the same key and body answers the first result; another body is refused. For
-    areas whose create is one function of a session (sales keeps its own hot path)."""
+    with the same key and body answers the first result; another body is refused. Every
+    create of every area goes through here."""
     fingerprint = request_fingerprint(scope, body)
     try:
         with rt.db.transaction() as session:

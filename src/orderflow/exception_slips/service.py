@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from orderflow.api.schemas import EventRead, Money
@@ -16,7 +15,7 @@ from orderflow.core import ports
 from orderflow.core.access import require
 from orderflow.core.errors import FieldError, ValidationFailed
 from orderflow.core.events import Actor
-from orderflow.core.idempotency import find_replay, remember, request_fingerprint
+from orderflow.core.idempotency import once
 from orderflow.core.kit import DocumentKind, actor_of, document_events, get_document, run_step
 from orderflow.core.numbering import next_number
 from orderflow.core.paging import after_cursor, page_of
@@ -140,65 +139,46 @@ def create_slip(
 ) -> SlipRead:
     """Raise a slip by hand: anyone in the company may report a problem."""
     require(principal, "exceptions.raise")
-    fingerprint = request_fingerprint("exceptions.create", data.model_dump(mode="json"))
-    try:
-        with rt.db.transaction() as session:
-            if idempotency_key:
-                replay = find_replay(
-                    session, user_id=principal.id, key=idempotency_key, fingerprint=fingerprint
+
+    def create(session: Session) -> SlipRead:
+        order_id = None
+        if data.sales_order_id is not None:
+            order_id = session.scalar(
+                select(SalesOrder.id).where(
+                    SalesOrder.id == data.sales_order_id,
+                    SalesOrder.company_id == principal.company_id,
                 )
-                if replay is not None:
-                    return SlipRead.model_validate(replay.response)
-            order_id = None
-            if data.sales_order_id is not None:
-                order_id = session.scalar(
-                    select(SalesOrder.id).where(
-                        SalesOrder.id == data.sales_order_id,
-                        SalesOrder.company_id == principal.company_id,
-                    )
-                )
-                if order_id is None:
-                    raise ValidationFailed.of(
-                        [FieldError("sales_order_id", "No such order", "unknown_order")]
-                    )
-            slip = raise_slip(
-                session,
-                policy=rt.policy,
-                now=rt.now(),
-                report=ports.ExceptionReport(
-                    company_id=principal.company_id,
-                    kind=data.kind,
-                    description=data.description,
-                    source_document_type="",
-                    source_document_id=0,
-                    source_number=data.source_number,
-                    sales_order_id=order_id,
-                ),
-                actor=actor_of(principal),
             )
-            read = read_slip(session, slip, principal)
-            if idempotency_key:
-                remember(
-                    session,
-                    user_id=principal.id,
-                    key=idempotency_key,
-                    scope="exceptions.create",
-                    fingerprint=fingerprint,
-                    status_code=201,
-                    response=read.model_dump(mode="json"),
-                    at=rt.now(),
+            if order_id is None:
+                raise ValidationFailed.of(
+                    [FieldError("sales_order_id", "No such order", "unknown_order")]
                 )
-            return read
-    except IntegrityError:
-        if not idempotency_key:
-            raise
-        with rt.db.reading() as session:
-            replay = find_replay(
-                session, user_id=principal.id, key=idempotency_key, fingerprint=fingerprint
-            )
-            if replay is None:
-                raise
-            return SlipRead.model_validate(replay.response)
+        slip = raise_slip(
+            session,
+            policy=rt.policy,
+            now=rt.now(),
+            report=ports.ExceptionReport(
+                company_id=principal.company_id,
+                kind=data.kind,
+                description=data.description,
+                source_document_type="",
+                source_document_id=0,
+                source_number=data.source_number,
+                sales_order_id=order_id,
+            ),
+            actor=actor_of(principal),
+        )
+        return read_slip(session, slip, principal)
+
+    return once(
+        rt,
+        principal,
+        scope="exceptions.create",
+        body=data.model_dump(mode="json"),
+        key=idempotency_key,
+        create=create,
+        model=SlipRead,
+    )
 
 
 # --- reading and steps ----------------------------------------------------------------------

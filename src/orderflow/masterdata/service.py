@@ -10,8 +10,8 @@ else. Kept here so the inventory and auth internals stay free to change undernea
 
 from __future__ import annotations
 
+from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from orderflow.auth.models import User
@@ -20,7 +20,7 @@ from orderflow.auth.users import DepartmentRead, UserRead, list_departments, lis
 from orderflow.catalog.models import Product
 from orderflow.core.access import require
 from orderflow.core.errors import FieldErrors, NotFound
-from orderflow.core.idempotency import find_replay, remember, request_fingerprint
+from orderflow.core.idempotency import once
 from orderflow.inventory.models import StockMove
 from orderflow.inventory.schemas import StockAdjustment, WarehouseRead
 from orderflow.inventory.warehouses import adjust, list_warehouses
@@ -75,29 +75,25 @@ def record_adjustment(
     the key in the same transaction, a repeat finds the key and changes nothing.
     """
     require(principal, "warehouses.write")
-    scope = "stock.adjust"
-    fingerprint = request_fingerprint(scope, data.model_dump(mode="json"))
-    try:
-        with rt.db.transaction() as s:
-            if find_replay(s, user_id=principal.id, key=idempotency_key, fingerprint=fingerprint):
-                return
-            on_hand = adjust(s, rt, principal, data)
-            remember(
-                s,
-                user_id=principal.id,
-                key=idempotency_key,
-                scope=scope,
-                fingerprint=fingerprint,
-                status_code=201,
-                response={"on_hand": f"{on_hand.normalize():f}"},
-                at=rt.now(),
-            )
-    except IntegrityError:
-        # A concurrent post of the same form stored the key first: it made the adjustment.
-        with rt.db.reading() as s:
-            if find_replay(s, user_id=principal.id, key=idempotency_key, fingerprint=fingerprint):
-                return
-        raise
+
+    def create(s: Session) -> OnHand:
+        return OnHand(on_hand=f"{adjust(s, rt, principal, data).normalize():f}")
+
+    once(
+        rt,
+        principal,
+        scope="stock.adjust",
+        body=data.model_dump(mode="json"),
+        key=idempotency_key,
+        create=create,
+        model=OnHand,
+    )
+
+
+class OnHand(BaseModel):
+    """What an adjustment leaves on hand (what a repeated post is answered)."""
+
+    on_hand: str
 
 
 def departments(rt: Runtime, principal: Principal) -> list[DepartmentRead]:

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, func, or_, select, true
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from orderflow.api.schemas import EventRead
@@ -17,7 +16,7 @@ from orderflow.catalog.models import Product, list_price
 from orderflow.core.access import require
 from orderflow.core.documents import DocumentMixin
 from orderflow.core.errors import FieldErrors
-from orderflow.core.idempotency import find_replay, remember, request_fingerprint
+from orderflow.core.idempotency import once
 from orderflow.core.kit import DocumentKind, actor_of, document_events, get_document, run_step
 from orderflow.core.paging import Keyset
 from orderflow.core.tasks import Task, overdue_clause
@@ -103,40 +102,17 @@ def create_order(
 ) -> OrderRead:
     """Validate everything, then save the order whole (and confirm it if asked), or nothing."""
     require(principal, "orders.create")
-    fingerprint = request_fingerprint("orders.create", data.model_dump(mode="json"))
-    try:
-        with rt.db.transaction() as session:
-            if idempotency_key:
-                replay = find_replay(
-                    session, user_id=principal.id, key=idempotency_key, fingerprint=fingerprint
-                )
-                if replay is not None:
-                    return OrderRead.model_validate(replay.response)
-            order = _new_order(session, rt, principal, data)
-            read = order_read(session, order, principal, LIFECYCLE)
-            if idempotency_key:
-                remember(
-                    session,
-                    user_id=principal.id,
-                    key=idempotency_key,
-                    scope="orders.create",
-                    fingerprint=fingerprint,
-                    status_code=201,
-                    response=read.model_dump(mode="json"),
-                    at=rt.now(),
-                )
-            return read
-    except IntegrityError:
-        if not idempotency_key:
-            raise
-        # A concurrent request with the same key won the race: answer what it stored.
-        with rt.db.reading() as session:
-            replay = find_replay(
-                session, user_id=principal.id, key=idempotency_key, fingerprint=fingerprint
-            )
-            if replay is None:
-                raise
-            return OrderRead.model_validate(replay.response)
+    return once(
+        rt,
+        principal,
+        scope="orders.create",
+        body=data.model_dump(mode="json"),
+        key=idempotency_key,
+        create=lambda session: order_read(
+            session, _new_order(session, rt, principal, data), principal, LIFECYCLE
+        ),
+        model=OrderRead,
+    )
 
 
 def _new_order(
