@@ -16,10 +16,8 @@ from starlette.datastructures import UploadFile
 from orderflow.changes import design_errors, service
 from orderflow.changes.schemas import ChangeCreate, DesignErrorCreate
 from orderflow.core.errors import FieldError, OrderFlowError, ValidationFailed, validate
-from orderflow.core.kit import document_events
 from orderflow.runtime import Principal
-from orderflow.tasks.service import list_tasks
-from orderflow.web.documents import form_fields, step_from_form
+from orderflow.web.documents import document_page, form_fields, step_from_form
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -90,27 +88,16 @@ async def create_change_page(request: Request, order_id: int) -> Response:
     return RedirectResponse(f"/changes/{change.id}", status_code=303)
 
 
-def _detail(
-    request: Request,
-    me: Principal,
-    change_id: int,
-    *,
-    error: OrderFlowError | None = None,
-    step: str | None = None,
-    status_code: int = 200,
-) -> Response:
+def _detail(request: Request, me: Principal, change_id: int, **refused: Any) -> Response:
     rt = runtime(request)
-    return render(
+    return document_page(
         request,
+        me,
         "changes_change.html",
-        status_code=status_code,
+        service.CHANGES,
+        change_id,
         change=service.get_change(rt, me, change_id),
-        events=document_events(rt, me, service.CHANGES, change_id),
-        tasks=list_tasks(
-            rt, me, mine=False, state="open", document_type="change_notice", document_id=change_id
-        ),
-        error=error,
-        failed_step=step,
+        **refused,
     )
 
 
@@ -258,31 +245,17 @@ async def issue_design_error_page(request: Request, order_id: int) -> Response:
 
 
 def _design_error_detail(
-    request: Request,
-    me: Principal,
-    notice_id: int,
-    *,
-    error: OrderFlowError | None = None,
-    step: str | None = None,
-    status_code: int = 200,
+    request: Request, me: Principal, notice_id: int, **refused: Any
 ) -> Response:
     rt = runtime(request)
-    return render(
+    return document_page(
         request,
+        me,
         "changes_design_error.html",
-        status_code=status_code,
+        design_errors.DESIGN_ERRORS,
+        notice_id,
         notice=design_errors.get_design_error(rt, me, notice_id),
-        events=document_events(rt, me, design_errors.DESIGN_ERRORS, notice_id),
-        tasks=list_tasks(
-            rt,
-            me,
-            mine=False,
-            state="open",
-            document_type="design_error_notice",
-            document_id=notice_id,
-        ),
-        error=error,
-        failed_step=step,
+        **refused,
     )
 
 

@@ -16,12 +16,10 @@ from starlette.datastructures import UploadFile
 from orderflow.contracts import service
 from orderflow.contracts.schemas import ContractCreate, ContractDraft, ContractRead
 from orderflow.core.errors import FieldError, OrderFlowError, ValidationFailed, validate
-from orderflow.core.kit import document_events
 from orderflow.files.api import file_response
 from orderflow.files.service import FileContent
 from orderflow.runtime import Principal
-from orderflow.tasks.service import list_tasks
-from orderflow.web.documents import form_fields, form_version, step_from_form
+from orderflow.web.documents import document_page, form_fields, form_version, step_from_form
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -150,28 +148,17 @@ async def draw_contract(
     return RedirectResponse(f"/contracts/{contract.id}", status_code=303)
 
 
-def _detail(
-    request: Request,
-    me: Principal,
-    contract_id: int,
-    *,
-    error: OrderFlowError | None = None,
-    step: str | None = None,
-    status_code: int = 200,
-) -> Response:
+def _detail(request: Request, me: Principal, contract_id: int, **refused: Any) -> Response:
     rt = runtime(request)
-    return render(
+    return document_page(
         request,
+        me,
         "contracts_contract.html",
-        status_code=status_code,
+        service.CONTRACTS,
+        contract_id,
         contract=service.get_contract(rt, me, contract_id),
-        events=document_events(rt, me, service.CONTRACTS, contract_id),
-        tasks=list_tasks(
-            rt, me, mine=False, state="open", document_type="contract", document_id=contract_id
-        ),
         today=rt.today().isoformat(),
-        error=error,
-        failed_step=step,
+        **refused,
     )
 
 

@@ -13,15 +13,13 @@ from starlette.concurrency import run_in_threadpool
 
 from orderflow.auth.roles import PERMISSIONS
 from orderflow.core.errors import OrderFlowError, validate
-from orderflow.core.kit import document_events
 from orderflow.costing import service
 from orderflow.costing.models import CostBudget
 from orderflow.costing.schemas import BudgetCreate
 from orderflow.runtime import Principal
 from orderflow.sales.flow import CONFIRMED, DRAFT
 from orderflow.sales.models import SalesOrder
-from orderflow.tasks.service import list_tasks
-from orderflow.web.documents import DOCUMENT_PAGES, step_from_form
+from orderflow.web.documents import DOCUMENT_PAGES, document_page, step_from_form
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -79,27 +77,16 @@ async def create_page(request: Request) -> Response:
     return RedirectResponse(f"/cost-budgets/{budget.id}", status_code=303)
 
 
-def _detail(
-    request: Request,
-    me: Principal,
-    budget_id: int,
-    *,
-    error: OrderFlowError | None = None,
-    step: str | None = None,
-    status_code: int = 200,
-) -> Response:
+def _detail(request: Request, me: Principal, budget_id: int, **refused: Any) -> Response:
     rt = runtime(request)
-    return render(
+    return document_page(
         request,
+        me,
         "costing_budget.html",
-        status_code=status_code,
+        service.BUDGETS,
+        budget_id,
         budget=service.get_budget(rt, me, budget_id),
-        events=document_events(rt, me, service.BUDGETS, budget_id),
-        tasks=list_tasks(
-            rt, me, mine=False, state="open", document_type="cost_budget", document_id=budget_id
-        ),
-        error=error,
-        failed_step=step,
+        **refused,
     )
 
 

@@ -12,15 +12,13 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from orderflow.core.errors import OrderFlowError, validate
-from orderflow.core.kit import document_events
 from orderflow.files.api import file_response
 from orderflow.files.service import FileContent
 from orderflow.quotes import service
 from orderflow.quotes.schemas import QuoteCreate
 from orderflow.review.web import create_from_order
 from orderflow.runtime import Principal
-from orderflow.tasks.service import list_tasks
-from orderflow.web.documents import form_fields, step_from_form
+from orderflow.web.documents import document_page, form_fields, step_from_form
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -33,27 +31,16 @@ def quotes_page(request: Request, me: PagePrincipal, cursor: str | None = None) 
     return render(request, "quotes_list.html", items=items, next_cursor=nxt)
 
 
-def _detail(
-    request: Request,
-    me: Principal,
-    quote_id: int,
-    *,
-    error: OrderFlowError | None = None,
-    step: str | None = None,
-    status_code: int = 200,
-) -> Response:
+def _detail(request: Request, me: Principal, quote_id: int, **refused: Any) -> Response:
     rt = runtime(request)
-    return render(
+    return document_page(
         request,
+        me,
         "quotes_quote.html",
-        status_code=status_code,
+        service.QUOTES,
+        quote_id,
         quote=service.get_quote(rt, me, quote_id),
-        events=document_events(rt, me, service.QUOTES, quote_id),
-        tasks=list_tasks(
-            rt, me, mine=False, state="open", document_type="quote", document_id=quote_id
-        ),
-        error=error,
-        failed_step=step,
+        **refused,
     )
 
 

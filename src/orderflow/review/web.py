@@ -11,11 +11,9 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from orderflow.core.errors import OrderFlowError
-from orderflow.core.kit import document_events
 from orderflow.core.paging import MAX_LIMIT
 from orderflow.runtime import Principal, Runtime
-from orderflow.tasks.service import list_tasks
-from orderflow.web.documents import form_fields, step_from_form
+from orderflow.web.documents import document_page, form_fields, step_from_form
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -68,32 +66,21 @@ def reviews_page(
     return render(request, "review_list.html", items=items, mine=mine, next_cursor=nxt)
 
 
-def _detail(
-    request: Request,
-    me: Principal,
-    review_id: int,
-    *,
-    error: OrderFlowError | None = None,
-    step: str | None = None,
-    status_code: int = 200,
-) -> Response:
+def _detail(request: Request, me: Principal, review_id: int, **refused: Any) -> Response:
     from orderflow.review.service import REVIEWS, get_review
 
     rt = runtime(request)
     review = get_review(rt, me, review_id)
-    return render(
+    return document_page(
         request,
+        me,
         "review_review.html",
-        status_code=status_code,
+        REVIEWS,
+        review_id,
         review=review,
-        events=document_events(rt, me, REVIEWS, review_id),
-        tasks=list_tasks(
-            rt, me, mine=False, state="open", document_type="order_review", document_id=review_id
-        ),
         topics=rt.policy.review.topics,
         mine=[r for r in review.routing if r in me.roles],
-        error=error,
-        failed_step=step,
+        **refused,
     )
 
 

@@ -13,12 +13,10 @@ from starlette.concurrency import run_in_threadpool
 
 from orderflow.auth.roles import PERMISSIONS
 from orderflow.core.errors import OrderFlowError, ValidationFailed, validate
-from orderflow.core.kit import document_events
 from orderflow.runtime import Principal
 from orderflow.samples import service
 from orderflow.samples.schemas import SampleCreate, TechPackCreate
-from orderflow.tasks.service import list_tasks
-from orderflow.web.documents import DOCUMENT_PAGES, form_fields, step_from_form
+from orderflow.web.documents import DOCUMENT_PAGES, document_page, form_fields, step_from_form
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -76,28 +74,17 @@ async def create_sample_page(request: Request) -> Response:
     return RedirectResponse(f"/samples/{sample.id}", status_code=303)
 
 
-def _sample(
-    request: Request,
-    me: Principal,
-    sample_id: int,
-    *,
-    error: OrderFlowError | None = None,
-    step: str | None = None,
-    status_code: int = 200,
-) -> Response:
+def _sample(request: Request, me: Principal, sample_id: int, **refused: Any) -> Response:
     rt = runtime(request)
-    return render(
+    return document_page(
         request,
+        me,
         "samples_sample.html",
-        status_code=status_code,
+        service.SAMPLES,
+        sample_id,
         sample=service.get_sample(rt, me, sample_id),
-        events=document_events(rt, me, service.SAMPLES, sample_id),
-        tasks=list_tasks(
-            rt, me, mine=False, state="open", document_type="sample_request", document_id=sample_id
-        ),
-        error=error,
-        failed_step=step,
         may_create=me.can(PERMISSIONS["samples.create"]),
+        **refused,
     )
 
 
@@ -142,27 +129,16 @@ async def create_pack_page(request: Request, sample_id: int) -> Response:
     return RedirectResponse(f"/tech-packs/{pack.id}", status_code=303)
 
 
-def _pack(
-    request: Request,
-    me: Principal,
-    pack_id: int,
-    *,
-    error: OrderFlowError | None = None,
-    step: str | None = None,
-    status_code: int = 200,
-) -> Response:
+def _pack(request: Request, me: Principal, pack_id: int, **refused: Any) -> Response:
     rt = runtime(request)
-    return render(
+    return document_page(
         request,
+        me,
         "samples_pack.html",
-        status_code=status_code,
+        service.PACKS,
+        pack_id,
         pack=service.get_pack(rt, me, pack_id),
-        events=document_events(rt, me, service.PACKS, pack_id),
-        tasks=list_tasks(
-            rt, me, mine=False, state="open", document_type="tech_pack", document_id=pack_id
-        ),
-        error=error,
-        failed_step=step,
+        **refused,
     )
 
 

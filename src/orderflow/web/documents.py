@@ -1,4 +1,5 @@
-"""What every document page does alike: take a step from a form and come back.
+"""What every document page does alike: show the document with its timeline and open
+tasks, take a step from a form and come back.
 
 A step form posts its inputs, the CSRF token and the version the page showed. The page
 applies the step through the area's service; a refusal shows the document again with the
@@ -17,8 +18,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from orderflow.core.errors import OrderFlowError
+from orderflow.core.kit import DocumentKind, document_events
 from orderflow.runtime import Principal
-from orderflow.web.session import check_csrf, page_principal
+from orderflow.tasks.service import list_tasks
+from orderflow.web.render import render
+from orderflow.web.session import check_csrf, page_principal, runtime
 
 FORM_CONTROL_FIELDS = ("csrf_token", "version")
 
@@ -81,6 +85,41 @@ DOCUMENT_PAGES: dict[str, str] = {
 def document_url(document_type: str | None, document_id: int | None) -> str | None:
     pattern = DOCUMENT_PAGES.get(document_type or "")
     return pattern.format(id=document_id) if pattern and document_id else None
+
+
+def document_page(
+    request: Request,
+    me: Principal,
+    template: str,
+    kind: DocumentKind[Any],
+    doc_id: int,
+    *,
+    error: OrderFlowError | None = None,
+    step: str | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> Response:
+    """One document's page: ``context`` (the document, loaded for ``me`` by the area's
+    service, and whatever else the area shows), its timeline, its open tasks, and a
+    refused step's ``error`` beside the form of ``step``."""
+    rt = runtime(request)
+    return render(
+        request,
+        template,
+        status_code=status_code,
+        events=document_events(rt, me, kind, doc_id),
+        tasks=list_tasks(
+            rt,
+            me,
+            mine=False,
+            state="open",
+            document_type=kind.document_type,
+            document_id=doc_id,
+        ),
+        error=error,
+        failed_step=step,
+        **context,
+    )
 
 
 def form_version(form: FormData) -> int | None:
