@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -21,6 +21,7 @@ from sqlalchemy import (
     Engine,
     MetaData,
     Numeric,
+    Table,
     TypeDecorator,
     create_engine,
     event,
@@ -65,6 +66,11 @@ Quantity = Numeric(18, 4, asdecimal=True)
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: UTCDateTime(), Decimal: Money, dict[str, Any]: JSON}
+
+
+def table_of(model: type[Any]) -> Table:
+    """A mapped class's Table for Core statements (``__table__`` is typed as a FromClause)."""
+    return cast(Table, model.__table__)
 
 
 def is_sqlite(url: str) -> bool:

@@ -24,6 +24,7 @@ from orderflow.planning.demo import load as planning_demo
 from orderflow.procurement.demo import load_supply_demo
 from orderflow.review.demo import load_review_demo
 from orderflow.runtime import Principal, Runtime
+from orderflow.sales.models import Channel, Priority
 from orderflow.sales.schemas import LineCreate, OrderCreate
 from orderflow.sales.service import apply_step, create_order
 
@@ -415,10 +416,10 @@ def _order(
     notes: str = "",
 ) -> int:
     data = OrderCreate(
-        channel=channel,
+        channel=Channel(channel),
         customer_code=customer,
         requested_date=rt.today() + timedelta(days=days),
-        priority=priority,
+        priority=Priority(priority),
         notes=notes,
         lines=[LineCreate(product_code=code, quantity=D(qty)) for code, qty in lines],
     )

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel
@@ -37,7 +37,9 @@ def add_document_routes(
     steps = ", ".join(kind.lifecycle.transitions)
 
     def reader(rt: Runtime) -> Reader[Any, Any]:
-        return read(rt) if read_needs_runtime else read  # type: ignore[call-arg,return-value]
+        if read_needs_runtime:
+            return cast("Callable[[Runtime], Reader[Any, Any]]", read)(rt)
+        return cast("Reader[Any, Any]", read)
 
     def get_one(doc_id: int, rt: RuntimeDep, me: PrincipalDep, response: Response) -> Any:
         return with_etag(response, get_document(rt, me, kind, doc_id, reader(rt)))

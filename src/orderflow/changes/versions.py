@@ -139,7 +139,7 @@ def apply_patch(
             if price is None:
                 problems.add(f"{where}.unit_price", "No list price; give one", "no_price")
                 continue
-            line = SalesOrderLine(
+            added = SalesOrderLine(
                 line_no=max(by_no, default=0) + 1,
                 product=product,
                 product_id=product.id,
@@ -148,10 +148,10 @@ def apply_patch(
                 unit_price=price,
                 amount=line_amount(item.quantity, price),
             )
-            order.lines.append(line)
-            by_no[line.line_no] = line
-            to_reserve.append(line)
-            changed.append(f"lines[{line.line_no}] added")
+            order.lines.append(added)
+            by_no[added.line_no] = added
+            to_reserve.append(added)
+            changed.append(f"lines[{added.line_no}] added")
             continue
         line = by_no.get(item.line_no)
         if line is None:

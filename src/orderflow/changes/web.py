@@ -47,7 +47,9 @@ def _body(order_id: int, form: Any) -> dict[str, Any]:
         for k in ("requested_date", "delivery_address", "technical_requirements", "notes")
         if text(k)
     }
-    line = {k: text(f"line_{k}") for k in ("line_no", "product_code", "quantity", "unit_price")}
+    line: dict[str, Any] = {
+        k: text(f"line_{k}") for k in ("line_no", "product_code", "quantity", "unit_price")
+    }
     line = {k: v for k, v in line.items() if v}
     if text("line_remove"):
         line["remove"] = True

@@ -215,7 +215,10 @@ def create_contract(rt: Runtime, principal: Principal, data: ContractCreate) -> 
         if edited:
             payload["edited_clauses"] = edited
         if draft.change is not None:
-            payload.update(change=draft.change.number, supplements=draft.parent.number)
+            payload.update(
+                change=draft.change.number,
+                supplements=draft.parent.number if draft.parent else None,
+            )
         CONTRACTS.start(session, rt, contract, actor=actor_of(principal), payload=payload)
         ORDERS.fact(
             session,

@@ -154,7 +154,7 @@ class BusinessCalendar:
                 while not self.is_working_day(day):
                     day += timedelta(days=1)
             return datetime.combine(day, local.timetz().replace(tzinfo=None), self.zone)
-        left = duration.minutes
+        left: float = duration.minutes
         day = local.date()
         cursor = local.hour * 60 + local.minute + local.second / 60 + local.microsecond / 60e6
         while True:

@@ -35,7 +35,8 @@ class DocumentMixin:
         # SQLAlchemy's version counter: every UPDATE of a document carries
         # "WHERE version = <as loaded>" and fails (StaleDataError) if another writer moved
         # it on. The engine sets the next version itself (generator off), once per step.
-        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
+        table = cls.__table__  # type: ignore[attr-defined]
+        return {"version_id_col": table.c.version, "version_id_generator": False}
 
     @declared_attr
     def company_id(cls) -> Mapped[int]:

@@ -32,7 +32,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from orderflow.core.clock import as_utc
 from orderflow.core.documents import DOCUMENT_TYPES, DocumentMixin
-from orderflow.db import Base
+from orderflow.db import Base, table_of
 
 
 class Event(Base):
@@ -109,7 +109,7 @@ class Actor:
 SYSTEM = Actor(None, "system")
 
 
-_INSERT_EVENT = insert(Event.__table__)
+_INSERT_EVENT = insert(table_of(Event))
 # Run on the session's connection: appends touch no ORM state, so they skip the
 # autoflush Session.execute would do (the document's changes are written once, at the end).
 
@@ -157,17 +157,17 @@ def record_event(
     Otherwise (the sweeper) the head is re-read under a row lock and moved, with the
     version, at once. FOR UPDATE is a no-op on SQLite, which its database lock serialises.
     """
-    table = type(doc).__table__  # type: ignore[attr-defined]
+    table = table_of(type(doc))
     if in_step:
         head = (doc.event_seq, doc.event_hash)
     else:
-        row = session.connection().execute(_head_statements(table)[0], {"doc_id": doc.id}).one()
-        head = (row.event_seq, row.event_hash)
+        current = session.connection().execute(_head_statements(table)[0], {"doc_id": doc.id}).one()
+        head = (current.event_seq, current.event_hash)
     seq, prev = head[0] + 1, head[1]
     # Stored exactly as hashed: UTC time, JSON-native payload (Decimals become strings).
     at = as_utc(at)
     payload = jsonable(payload or {})
-    row = {
+    row: dict[str, Any] = {
         "document_type": doc.document_type,
         "document_id": doc.id,
         "seq": seq,
@@ -227,7 +227,7 @@ def verify_chains(session: Session) -> tuple[int, list[AuditProblem]]:
     checked = 0
     heads: dict[tuple[str, int], tuple[int, str]] = {}
     for doc_type, model in DOCUMENT_TYPES.items():
-        table = model.__table__  # type: ignore[attr-defined]
+        table = table_of(model)
         for row in session.execute(select(table.c.id, table.c.event_seq, table.c.event_hash)):
             heads[(doc_type, row.id)] = (row.event_seq, row.event_hash)
 

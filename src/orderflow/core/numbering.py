@@ -6,7 +6,7 @@ from sqlalchemy import Connection, Engine, ForeignKey, Integer, String, bindpara
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from orderflow.db import Base
+from orderflow.db import Base, table_of
 
 
 class Counter(Base):
@@ -18,7 +18,7 @@ class Counter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
-_counters = Counter.__table__
+_counters = table_of(Counter)
 _BUMP = (
     update(_counters)
     .where(

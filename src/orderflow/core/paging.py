@@ -28,6 +28,7 @@ from sqlalchemy import Select
 from orderflow.core.errors import FieldError, ValidationFailed
 
 T = TypeVar("T")
+Q = TypeVar("Q", bound=Select)  # any select: of models, or of (model, columns…)
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -75,7 +76,7 @@ class Keyset:
         size = DEFAULT_LIMIT if limit is None else max(1, min(int(limit), MAX_LIMIT))
         return cls(size, decode_cursor(cursor))
 
-    def apply(self, query: Select[Any], id_column: Any) -> Select[Any]:
+    def apply(self, query: Q, id_column: Any) -> Q:
         """Newest first, one row more than the page, to know whether another follows."""
         if self.before is not None:
             query = query.where(id_column < self.before)

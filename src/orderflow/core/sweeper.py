@@ -12,8 +12,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from orderflow.core.clock import as_utc
@@ -79,18 +80,23 @@ def _sweep_batch(
             to_role = task.role if first else chain[level - 1]
             nxt = policy.business_calendar.due(as_utc(task.next_check_at or now), interval)
             # Claim: only the worker whose conditional update lands handles this step.
-            claimed = session.execute(
-                update(Task)
-                .where(
-                    Task.id == task.id, Task.next_check_at == task.next_check_at, Task.state == OPEN
-                )
-                .values(
-                    overdue=True,
-                    escalation_level=level,
-                    escalated_role=None if first else to_role,
-                    next_check_at=nxt if level < len(chain) else None,
-                )
-                .execution_options(synchronize_session=False)
+            claimed = cast(
+                CursorResult[Any],
+                session.execute(
+                    update(Task)
+                    .where(
+                        Task.id == task.id,
+                        Task.next_check_at == task.next_check_at,
+                        Task.state == OPEN,
+                    )
+                    .values(
+                        overdue=True,
+                        escalation_level=level,
+                        escalated_role=None if first else to_role,
+                        next_check_at=nxt if level < len(chain) else None,
+                    )
+                    .execution_options(synchronize_session=False)
+                ),
             ).rowcount
             if claimed != 1:
                 continue

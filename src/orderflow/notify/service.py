@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from orderflow.config import Settings
 from orderflow.core.documents import DocumentMixin
-from orderflow.db import Database
+from orderflow.db import Database, table_of
 from orderflow.i18n import t
 from orderflow.notify.models import EMAIL, FAILED, IN_APP, PENDING, SENT, Notification
 from orderflow.privacy import mask_email
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
-_INSERT_NOTE = insert(Notification.__table__)
+_INSERT_NOTE = insert(table_of(Notification))
 
 
 def _queue(session: Session, **row: Any) -> None:

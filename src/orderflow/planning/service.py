@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from itertools import islice
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from orderflow.auth.models import User
@@ -21,6 +21,7 @@ from orderflow.core.access import require
 from orderflow.core.errors import Conflict
 from orderflow.core.kit import actor_of
 from orderflow.core.tasks import move_due
+from orderflow.db import table_of
 from orderflow.planning import snapshot
 from orderflow.planning.axis import moment_of
 from orderflow.planning.engine import PlanResult, run_plan
@@ -350,7 +351,7 @@ def _insert(s: Session, model: Any, rows: Iterable[dict[str, Any]]) -> None:
     # thousand rows, and never holds them all in memory at once.
     it = iter(rows)
     while batch := list(islice(it, 5000)):
-        s.execute(insert(model.__table__), batch)
+        s.execute(insert(table_of(model)), batch)
 
 
 def update_documents(
@@ -409,7 +410,7 @@ def update_documents(
                 kinds=["finish_production_order"],
                 due=finish,
             )
-    mo = cast(Table, ProductionOrder.__table__)
+    mo = table_of(ProductionOrder)
     s.execute(
         update(mo)
         .where(mo.c.id == bindparam("b_id"))
@@ -422,7 +423,7 @@ def update_documents(
         mo_rows,
     )
     if op_rows:
-        op = cast(Table, ProductionOperation.__table__)
+        op = table_of(ProductionOperation)
         s.execute(
             update(op)
             .where(op.c.production_order_id == bindparam("b_order"), op.c.seq == bindparam("b_seq"))
@@ -448,7 +449,7 @@ def update_documents(
                 "b_limit": worst[3] if worst[2] else "",
             }
         )
-    pi = cast(Table, ProductionInstruction.__table__)
+    pi = table_of(ProductionInstruction)
     s.execute(
         update(pi)
         .where(pi.c.id == bindparam("b_id"))

@@ -18,6 +18,7 @@ from orderflow.quotes import service as quotes
 from orderflow.quotes.schemas import QuoteCreate
 from orderflow.review import service as reviews
 from orderflow.runtime import Principal, Runtime
+from orderflow.sales.models import Channel
 from orderflow.sales.schemas import LineCreate, OrderCreate
 from orderflow.sales.service import apply_step as order_step
 from orderflow.sales.service import create_order
@@ -31,7 +32,7 @@ def _order(
     rt: Runtime, who: Principal, customer: str, lines: list[tuple[str, int]], **kw: object
 ) -> int:
     data = OrderCreate(
-        channel="visit",
+        channel=Channel.VISIT,
         customer_code=customer,
         requested_date=rt.today() + timedelta(days=int(kw.pop("days", 30))),  # type: ignore[call-overload]
         lines=[LineCreate(product_code=code, quantity=D(qty)) for code, qty in lines],

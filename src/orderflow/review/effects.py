@@ -6,8 +6,6 @@ from typing import cast
 
 from orderflow.core.errors import FieldError, TransitionNotAllowed, ValidationFailed
 from orderflow.core.workflow import StepContext
-from orderflow.notify.service import queue_email
-from orderflow.parties.models import Customer
 from orderflow.review import classify as c
 from orderflow.review.flow import (
     APPROVED,
@@ -29,6 +27,7 @@ from orderflow.review.flow import (
     pick_role,
 )
 from orderflow.review.models import OrderReview, ReviewOpinion
+from orderflow.sales.effects import tell_customer
 from orderflow.sales.models import SalesOrder
 
 
@@ -66,20 +65,6 @@ def _order_fact(ctx: StepContext, order: SalesOrder, name: str, **payload: objec
         policy=ctx.policy,
         payload={"review": ctx.doc.number, **payload},
     )
-
-
-def tell_customer(ctx: StepContext, order: SalesOrder, kind: str, **params: object) -> None:
-    if order.contact_email:
-        customer = ctx.session.get(Customer, order.customer_id)
-        queue_email(
-            ctx.session,
-            doc=order,
-            kind=kind,
-            to=order.contact_email,
-            locale=customer.locale if customer else "zh-CN",
-            at=ctx.now,
-            **params,
-        )
 
 
 def _complete_signal(ctx: StepContext) -> None:

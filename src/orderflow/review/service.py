@@ -39,8 +39,9 @@ from orderflow.review.schemas import (
     StockLine,
 )
 from orderflow.runtime import Principal, Runtime
-from orderflow.sales.flow import CANCELLED, COMPLETED, DRAFT, OPEN_STATES, credit_available
+from orderflow.sales.flow import CANCELLED, COMPLETED, DRAFT, OPEN_STATES
 from orderflow.sales.models import SalesOrder, SalesOrderLine
+from orderflow.sales.service import credit_position
 
 
 def _assignee(doc: Any, role: str) -> int | None:
@@ -216,7 +217,7 @@ def _stock(session: Session, order: SalesOrder) -> list[StockLine]:
 def _customer(session: Session, rt: Runtime, order: SalesOrder) -> CustomerHistory:
     customer = session.get(Customer, order.customer_id)
     assert customer is not None
-    n, done, cancelled, total = session.execute(
+    history: Any = session.execute(
         select(
             func.count(),
             func.sum(case((SalesOrder.state == COMPLETED, 1), else_=0)),
@@ -224,17 +225,8 @@ def _customer(session: Session, rt: Runtime, order: SalesOrder) -> CustomerHisto
             func.coalesce(func.sum(SalesOrder.total_amount), 0),
         ).where(SalesOrder.customer_id == customer.id, SalesOrder.id != order.id)
     ).one()
-    exposure = session.scalar(
-        select(func.coalesce(func.sum(SalesOrder.total_amount - SalesOrder.paid_amount), 0)).where(
-            SalesOrder.customer_id == customer.id, SalesOrder.state.in_(OPEN_STATES)
-        )
-    ) or Decimal(0)
-    left = credit_available(
-        customer.credit_limit,
-        Decimal(exposure),
-        is_new=customer.is_new,
-        new_factor=rt.policy.thresholds.new_customer_credit_factor,
-    )
+    n, done, cancelled, total = history
+    exposure, left = credit_position(session, rt, customer)
     cur = order.currency
     return CustomerHistory(
         code=customer.code,
@@ -242,12 +234,12 @@ def _customer(session: Session, rt: Runtime, order: SalesOrder) -> CustomerHisto
         customer_class=customer.customer_class,
         region=customer.region,
         is_new=customer.is_new,
-        orders=n or 0,
+        orders=int(n or 0),
         completed=int(done or 0),
         cancelled=int(cancelled or 0),
         ordered_total=Money.of(Decimal(total), cur),
         credit_limit=Money.of(customer.credit_limit, cur),
-        exposure=Money.of(Decimal(exposure), cur),
+        exposure=Money.of(exposure, cur),
         credit_available=Money.of(max(left, Decimal(0)), cur),
     )
 

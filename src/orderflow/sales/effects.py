@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import select
 
@@ -46,7 +46,9 @@ def _customer_locale(ctx: StepContext, order: SalesOrder) -> str:
     return customer.locale if customer else "zh-CN"
 
 
-def _tell_customer(ctx: StepContext, order: SalesOrder, kind: str, **params: object) -> None:
+def tell_customer(ctx: StepContext, order: SalesOrder, kind: str, **params: Any) -> None:
+    """Queue the ``mail.<kind>`` e-mail to the order's contact in the customer's language
+    (nothing when the order has no e-mail address): every step that tells the customer."""
     if order.contact_email:
         queue_email(
             ctx.session,
@@ -131,14 +133,14 @@ def confirm(ctx: StepContext) -> None:
     ctx.payload["reserved"] = {str(k): str(v) for k, v in reserved.items()}
     if shortages:
         ctx.payload["shortage"] = fields.on_shortage
-        _tell_customer(
+        tell_customer(
             ctx,
             order,
             "stock_shortage",
             option=fields.on_shortage,
             lines=", ".join(f"#{s.line_id}: {s.missing}" for s in shortages),
         )
-    _tell_customer(
+    tell_customer(
         ctx,
         order,
         "order_confirmed",
@@ -307,7 +309,7 @@ def ship(ctx: StepContext) -> None:
             str(line.line_no): str(qty) for line, qty in sorted(plan, key=lambda p: p[0].line_no)
         },
     )
-    _tell_customer(
+    tell_customer(
         ctx,
         order,
         "order_shipped",
@@ -360,7 +362,7 @@ def deliver(ctx: StepContext) -> None:
     for shipment in shipments:
         shipment.delivered_at, shipment.signed_by = signed_at, fields.signed_by
     ctx.payload.update(shipments=[s.number for s in shipments], signed_by=fields.signed_by)
-    _tell_customer(ctx, order, "order_delivered", signed_by=fields.signed_by)
+    tell_customer(ctx, order, "order_delivered", signed_by=fields.signed_by)
     ctx.next_state = _derive(ctx, order)
 
 
@@ -390,7 +392,7 @@ def invoice(ctx: StepContext) -> None:
     ctx.session.add(bill)
     order.invoiced_amount += amount
     ctx.payload.update(invoice=bill.number, amount=str(amount), due_date=due.isoformat())
-    _tell_customer(
+    tell_customer(
         ctx,
         order,
         "invoice_issued",
@@ -429,7 +431,7 @@ def pay(ctx: StepContext) -> None:
         customer = ctx.session.get(Customer, order.customer_id)
         if customer is not None:
             customer.is_new = False
-    _tell_customer(
+    tell_customer(
         ctx,
         order,
         "payment_received",
@@ -458,4 +460,4 @@ def cancel(ctx: StepContext) -> None:
     for line in order.lines:
         line.reserved_quantity = Decimal(0)
     ctx.payload["released"] = str(released)
-    _tell_customer(ctx, order, "order_cancelled")
+    tell_customer(ctx, order, "order_cancelled")

@@ -304,6 +304,7 @@ _EXPOSURE = select(
 def _customer(
     session: Session, principal: Principal, data: OrderCreate, problems: FieldErrors
 ) -> Customer | None:
+    value: int | str | None
     if data.customer_id is not None:
         by, value, name = _CUSTOMER_BY_ID, data.customer_id, "customer_id"
     else:
@@ -325,7 +326,9 @@ def _products(
     session: Session, principal: Principal, data: OrderCreate, problems: FieldErrors
 ) -> dict[int, Product]:
     ids = {line.product_id for line in data.lines if line.product_id is not None}
-    codes = {line.product_code for line in data.lines if line.product_id is None}
+    codes = {
+        line.product_code for line in data.lines if line.product_id is None and line.product_code
+    }
     found = (
         session.scalars(
             _PRODUCTS,
@@ -386,16 +389,22 @@ def _address(customer: Customer, data: OrderCreate, problems: FieldErrors) -> st
     return address.one_line()
 
 
-def _check_credit(
-    session: Session, rt: Runtime, customer: Customer, total: Decimal, problems: FieldErrors
-) -> None:
-    exposure = session.scalar(_EXPOSURE, {"customer_id": customer.id}) or Decimal(0)
-    left = credit_available(
+def credit_position(session: Session, rt: Runtime, customer: Customer) -> tuple[Decimal, Decimal]:
+    """(exposure, available): what the customer owes on open orders, and what is left of
+    their credit limit (stricter for a new customer) — B3, for entry and for review."""
+    exposure = Decimal(session.scalar(_EXPOSURE, {"customer_id": customer.id}) or 0)
+    return exposure, credit_available(
         customer.credit_limit,
-        Decimal(exposure),
+        exposure,
         is_new=customer.is_new,
         new_factor=rt.policy.thresholds.new_customer_credit_factor,
     )
+
+
+def _check_credit(
+    session: Session, rt: Runtime, customer: Customer, total: Decimal, problems: FieldErrors
+) -> None:
+    _, left = credit_position(session, rt, customer)
     if total > left:
         strict = " (new customer: stricter limit)" if customer.is_new else ""
         problems.add(

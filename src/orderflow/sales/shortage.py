@@ -56,7 +56,10 @@ def tell_customer(rt: Runtime, principal: Principal, order_id: int, exc: Insuffi
             for s in shortages
             if s["line_no"] in by_no
         )
-        params = {"lines": lines, "wait_date": promise_for(session, rt, order).earliest.isoformat()}
+        params: dict[str, Any] = {
+            "lines": lines,
+            "wait_date": promise_for(session, rt, order).earliest.isoformat(),
+        }
         body = t(f"mail.{KIND}.body", locale, number=order.number, **params)
         told = session.scalar(
             select(Notification.id).where(

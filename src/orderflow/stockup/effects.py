@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,7 +41,7 @@ def tell_production(
 
 def _made_effective_by(ctx: StepContext, order: SalesOrder, notice: StockUpNotice) -> bool:
     """Whether the order's ``order_effective`` fact names this notice."""
-    payloads = ctx.session.scalars(
+    payloads: Any = ctx.session.scalars(
         select(Event.payload).where(
             Event.document_type == "sales_order",
             Event.document_id == order.id,

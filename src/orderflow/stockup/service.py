@@ -93,6 +93,7 @@ def issue_stock_up(rt: Runtime, principal: Principal, data: StockUpCreate) -> St
             raise Conflict(f"{order.number} is {order.state}; no stock-up for it")
         if order.effective_at is not None:
             raise Conflict(f"{order.number} is effective already ({order.effective_by})")
+        needed_by = data.needed_by or order.requested_date
         notice = StockUpNotice(
             company_id=order.company_id,
             number="",
@@ -100,7 +101,7 @@ def issue_stock_up(rt: Runtime, principal: Principal, data: StockUpCreate) -> St
             order_number=order.number,
             reason=data.reason,
             issued_by=principal.display_name,
-            needed_by=data.needed_by or order.requested_date,
+            needed_by=needed_by,
             lines=order_lines(order),
         )
         actor = actor_of(principal)
@@ -109,7 +110,7 @@ def issue_stock_up(rt: Runtime, principal: Principal, data: StockUpCreate) -> St
             rt,
             notice,
             actor=actor,
-            payload={"order": order.number, "needed_by": notice.needed_by.isoformat()},
+            payload={"order": order.number, "needed_by": needed_by.isoformat()},
         )
         make_effective(
             session,
@@ -128,7 +129,7 @@ def issue_stock_up(rt: Runtime, principal: Principal, data: StockUpCreate) -> St
             f"{notice.number} ({order.number})",
             body="\n".join(
                 [
-                    f"交货 / needed by: {notice.needed_by.isoformat()}",
+                    f"交货 / needed by: {needed_by.isoformat()}",
                     *(
                         f"#{ln['line_no']} {ln['product_code']} {ln['product_name']} "
                         f"× {ln['quantity']} {ln['unit']}"
