@@ -17,7 +17,7 @@ from orderflow.changes import design_errors, service
 from orderflow.changes.schemas import ChangeCreate, DesignErrorCreate
 from orderflow.core.errors import FieldError, OrderFlowError, ValidationFailed, validate
 from orderflow.runtime import Principal
-from orderflow.web.documents import document_page, form_fields, step_from_form
+from orderflow.web.documents import document_page, document_routes, form_fields
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -100,27 +100,6 @@ def _detail(request: Request, me: Principal, change_id: int, **refused: Any) -> 
         change_id,
         change=service.get_change(rt, me, change_id),
         **refused,
-    )
-
-
-@router.get("/changes/{change_id}")
-def change_page(request: Request, change_id: int, me: PagePrincipal) -> Response:
-    return _detail(request, me, change_id)
-
-
-@router.post("/changes/{change_id}/steps/{name}")
-async def change_step(request: Request, change_id: int, name: str) -> Response:
-    rt = runtime(request)
-    return await step_from_form(
-        request,
-        apply=lambda me, fields, version: service.apply_step(
-            rt, me, change_id, name, fields, expected_version=version
-        ),
-        fields=form_fields,
-        show_refusal=lambda me, exc: _detail(
-            request, me, change_id, error=exc, step=name, status_code=exc.status
-        ),
-        done=f"/changes/{change_id}",
     )
 
 
@@ -261,21 +240,8 @@ def _design_error_detail(
     )
 
 
-@router.get("/design-errors/{notice_id}")
-def design_error_page(request: Request, notice_id: int, me: PagePrincipal) -> Response:
-    return _design_error_detail(request, me, notice_id)
-
-
-@router.post("/design-errors/{notice_id}/steps/{name}")
-async def design_error_step(request: Request, notice_id: int, name: str) -> Response:
-    rt = runtime(request)
-    return await step_from_form(
-        request,
-        apply=lambda me, fields, version: design_errors.design_error_step(
-            rt, me, notice_id, name, fields, expected_version=version
-        ),
-        show_refusal=lambda me, exc: _design_error_detail(
-            request, me, notice_id, error=exc, step=name, status_code=exc.status
-        ),
-        done=f"/design-errors/{notice_id}",
-    )
+# The document pages and their step forms, after the fixed paths above (/new, …).
+document_routes(router, "/changes", show=_detail, apply=service.apply_step)
+document_routes(
+    router, "/design-errors", show=_design_error_detail, apply=design_errors.design_error_step
+)

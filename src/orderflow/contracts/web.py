@@ -19,7 +19,11 @@ from orderflow.core.errors import FieldError, OrderFlowError, ValidationFailed, 
 from orderflow.files.api import file_response
 from orderflow.files.service import FileContent
 from orderflow.runtime import Principal
-from orderflow.web.documents import document_page, form_fields, form_version, step_from_form
+from orderflow.web.documents import (
+    document_page,
+    document_routes,
+    form_version,
+)
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -162,31 +166,10 @@ def _detail(request: Request, me: Principal, contract_id: int, **refused: Any) -
     )
 
 
-@router.get("/contracts/{contract_id}")
-def contract_page(request: Request, contract_id: int, me: PagePrincipal) -> Response:
-    return _detail(request, me, contract_id)
-
-
 @router.get("/contracts/{contract_id}/pdf")
 def contract_pdf_page(request: Request, contract_id: int, me: PagePrincipal) -> Response:
     name, data = service.contract_pdf(runtime(request), me, contract_id)
     return file_response(FileContent(name, "application/pdf", data))
-
-
-@router.post("/contracts/{contract_id}/steps/{name}")
-async def contract_step(request: Request, contract_id: int, name: str) -> Response:
-    rt = runtime(request)
-    return await step_from_form(
-        request,
-        apply=lambda me, fields, version: service.apply_step(
-            rt, me, contract_id, name, fields, expected_version=version
-        ),
-        fields=form_fields,
-        show_refusal=lambda me, exc: _detail(
-            request, me, contract_id, error=exc, step=name, status_code=exc.status
-        ),
-        done=f"/contracts/{contract_id}",
-    )
 
 
 @router.post("/contracts/{contract_id}/signature")
@@ -234,3 +217,7 @@ async def signature_page(request: Request, contract_id: int) -> Response:
     finally:
         await form.close()  # the upload's temporary file
     return RedirectResponse(f"/contracts/{contract_id}", status_code=303)
+
+
+# The document pages and their step forms, after the fixed paths above (/new, …).
+document_routes(router, "/contracts", show=_detail, apply=service.apply_step)

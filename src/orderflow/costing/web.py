@@ -19,7 +19,7 @@ from orderflow.costing.schemas import BudgetCreate
 from orderflow.runtime import Principal
 from orderflow.sales.flow import CONFIRMED, DRAFT
 from orderflow.sales.models import SalesOrder
-from orderflow.web.documents import DOCUMENT_PAGES, document_page, step_from_form
+from orderflow.web.documents import DOCUMENT_PAGES, document_page, document_routes
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -90,21 +90,5 @@ def _detail(request: Request, me: Principal, budget_id: int, **refused: Any) -> 
     )
 
 
-@router.get("/cost-budgets/{budget_id}")
-def budget_page(request: Request, budget_id: int, me: PagePrincipal) -> Response:
-    return _detail(request, me, budget_id)
-
-
-@router.post("/cost-budgets/{budget_id}/steps/{name}")
-async def budget_step(request: Request, budget_id: int, name: str) -> Response:
-    rt = runtime(request)
-    return await step_from_form(
-        request,
-        apply=lambda me, fields, version: service.step_budget(
-            rt, me, budget_id, name, fields, expected_version=version
-        ),
-        show_refusal=lambda me, exc: _detail(
-            request, me, budget_id, error=exc, step=name, status_code=exc.status
-        ),
-        done=f"/cost-budgets/{budget_id}",
-    )
+# The document pages and their step forms, after the fixed paths above (/new, …).
+document_routes(router, "/cost-budgets", show=_detail, apply=service.step_budget)

@@ -14,7 +14,7 @@ from orderflow.exception_slips.flow import STATES
 from orderflow.exception_slips.schemas import SlipCreate
 from orderflow.runtime import Principal
 from orderflow.tasks.service import list_tasks
-from orderflow.web.documents import DOCUMENT_PAGES, form_fields, step_from_form
+from orderflow.web.documents import DOCUMENT_PAGES, document_routes, form_fields
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -115,21 +115,5 @@ def _slip_page(
     )
 
 
-@router.get("/exceptions/{slip_id}")
-def slip_page(request: Request, slip_id: int, me: PagePrincipal) -> Response:
-    return _slip_page(request, me, slip_id)
-
-
-@router.post("/exceptions/{slip_id}/steps/{name}")
-async def slip_step_page(request: Request, slip_id: int, name: str) -> Response:
-    rt = runtime(request)
-    return await step_from_form(
-        request,
-        apply=lambda me, fields, version: service.apply_step(
-            rt, me, slip_id, name, fields, expected_version=version
-        ),
-        show_refusal=lambda me, exc: _slip_page(
-            request, me, slip_id, error=exc, step=name, status_code=exc.status
-        ),
-        done=f"/exceptions/{slip_id}",
-    )
+# The document pages and their step forms, after the fixed paths above (/new, …).
+document_routes(router, "/exceptions", show=_slip_page, apply=service.apply_step)

@@ -18,7 +18,7 @@ from orderflow.quotes import service
 from orderflow.quotes.schemas import QuoteCreate
 from orderflow.review.web import create_from_order
 from orderflow.runtime import Principal
-from orderflow.web.documents import document_page, form_fields, step_from_form
+from orderflow.web.documents import document_page, document_routes
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -140,31 +140,10 @@ async def create_enquiry_quote(request: Request) -> Response:
     return RedirectResponse(f"/quotes/{quote.id}", status_code=303)
 
 
-@router.get("/quotes/{quote_id}")
-def quote_page(request: Request, quote_id: int, me: PagePrincipal) -> Response:
-    return _detail(request, me, quote_id)
-
-
 @router.get("/quotes/{quote_id}/pdf")
 def quote_pdf_page(request: Request, quote_id: int, me: PagePrincipal) -> Response:
     name, data = service.quote_pdf(runtime(request), me, quote_id)
     return file_response(FileContent(name, "application/pdf", data))
-
-
-@router.post("/quotes/{quote_id}/steps/{name}")
-async def quote_step(request: Request, quote_id: int, name: str) -> Response:
-    rt = runtime(request)
-    return await step_from_form(
-        request,
-        apply=lambda me, fields, version: service.apply_step(
-            rt, me, quote_id, name, fields, expected_version=version
-        ),
-        fields=form_fields,
-        show_refusal=lambda me, exc: _detail(
-            request, me, quote_id, error=exc, step=name, status_code=exc.status
-        ),
-        done=f"/quotes/{quote_id}",
-    )
 
 
 @router.post("/orders/{order_id}/quote")
@@ -176,3 +155,7 @@ async def new_quote_page(request: Request, order_id: int) -> Response:
         lambda me, form: service.create_quote(rt, me, QuoteCreate(order_id=order_id)),
         "/quotes/{id}",
     )
+
+
+# The document pages and their step forms, after the fixed paths above (/new, …).
+document_routes(router, "/quotes", show=_detail, apply=service.apply_step)

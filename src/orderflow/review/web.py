@@ -12,8 +12,9 @@ from starlette.concurrency import run_in_threadpool
 
 from orderflow.core.errors import OrderFlowError
 from orderflow.core.paging import MAX_LIMIT
+from orderflow.review.service import apply_step
 from orderflow.runtime import Principal, Runtime
-from orderflow.web.documents import document_page, form_fields, step_from_form
+from orderflow.web.documents import document_page, document_routes, form_fields
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -84,35 +85,12 @@ def _detail(request: Request, me: Principal, review_id: int, **refused: Any) -> 
     )
 
 
-@router.get("/reviews/{review_id}")
-def review_page(request: Request, review_id: int, me: PagePrincipal) -> Response:
-    return _detail(request, me, review_id)
-
-
 def _fields(form: Any) -> dict[str, Any]:
     fields = form_fields(form, skip=("attendees",))
     if (form.get("attendees") or "").strip():
         text = str(form["attendees"]).replace("，", ",").replace("、", ",")
         fields["attendees"] = [a.strip() for a in text.split(",") if a.strip()]
     return fields
-
-
-@router.post("/reviews/{review_id}/steps/{name}")
-async def review_step(request: Request, review_id: int, name: str) -> Response:
-    from orderflow.review.service import apply_step
-
-    rt = runtime(request)
-    return await step_from_form(
-        request,
-        apply=lambda me, fields, version: apply_step(
-            rt, me, review_id, name, fields, expected_version=version
-        ),
-        fields=_fields,
-        show_refusal=lambda me, exc: _detail(
-            request, me, review_id, error=exc, step=name, status_code=exc.status
-        ),
-        done=f"/reviews/{review_id}",
-    )
 
 
 async def create_from_order(request: Request, order_id: int, create: Any, to: str) -> Response:
@@ -143,3 +121,7 @@ async def start_review_page(request: Request, order_id: int) -> Response:
     return await create_from_order(
         request, order_id, lambda me, form: start_review(rt, me, order_id), "/reviews/{id}"
     )
+
+
+# The document pages and their step forms, after the fixed paths above (/new, …).
+document_routes(router, "/reviews", show=_detail, apply=apply_step, fields=_fields)

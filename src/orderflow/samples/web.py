@@ -16,7 +16,12 @@ from orderflow.core.errors import OrderFlowError, ValidationFailed, validate
 from orderflow.runtime import Principal
 from orderflow.samples import service
 from orderflow.samples.schemas import SampleCreate, TechPackCreate
-from orderflow.web.documents import DOCUMENT_PAGES, document_page, form_fields, step_from_form
+from orderflow.web.documents import (
+    DOCUMENT_PAGES,
+    document_page,
+    document_routes,
+    form_fields,
+)
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -88,26 +93,6 @@ def _sample(request: Request, me: Principal, sample_id: int, **refused: Any) -> 
     )
 
 
-@router.get("/samples/{sample_id}")
-def sample_page(request: Request, sample_id: int, me: PagePrincipal) -> Response:
-    return _sample(request, me, sample_id)
-
-
-@router.post("/samples/{sample_id}/steps/{name}")
-async def sample_step(request: Request, sample_id: int, name: str) -> Response:
-    rt = runtime(request)
-    return await step_from_form(
-        request,
-        apply=lambda me, fields, version: service.step_sample(
-            rt, me, sample_id, name, fields, expected_version=version
-        ),
-        show_refusal=lambda me, exc: _sample(
-            request, me, sample_id, error=exc, step=name, status_code=exc.status
-        ),
-        done=f"/samples/{sample_id}",
-    )
-
-
 @router.post("/samples/{sample_id}/tech-pack")
 async def create_pack_page(request: Request, sample_id: int) -> Response:
     me = await run_in_threadpool(page_principal, request)
@@ -142,11 +127,6 @@ def _pack(request: Request, me: Principal, pack_id: int, **refused: Any) -> Resp
     )
 
 
-@router.get("/tech-packs/{pack_id}")
-def pack_page(request: Request, pack_id: int, me: PagePrincipal) -> Response:
-    return _pack(request, me, pack_id)
-
-
 def _check_fields(form: Any) -> dict[str, Any]:
     """Checkboxes: ticked means the tech pack matches the sample on that point."""
     fields = form_fields(form, skip=("width_matches", "pattern_matches", "process_matches"))
@@ -155,17 +135,8 @@ def _check_fields(form: Any) -> dict[str, Any]:
     return fields
 
 
-@router.post("/tech-packs/{pack_id}/steps/{name}")
-async def pack_step(request: Request, pack_id: int, name: str) -> Response:
-    rt = runtime(request)
-    return await step_from_form(
-        request,
-        apply=lambda me, fields, version: service.step_pack(
-            rt, me, pack_id, name, fields, expected_version=version
-        ),
-        fields=_check_fields if name == "check" else form_fields,
-        show_refusal=lambda me, exc: _pack(
-            request, me, pack_id, error=exc, step=name, status_code=exc.status
-        ),
-        done=f"/tech-packs/{pack_id}",
-    )
+# The document pages and their step forms, after the fixed paths above (/new, …).
+document_routes(router, "/samples", show=_sample, apply=service.step_sample)
+document_routes(
+    router, "/tech-packs", show=_pack, apply=service.step_pack, fields_for={"check": _check_fields}
+)

@@ -16,7 +16,7 @@ from orderflow.runtime import Principal
 from orderflow.stockup import service
 from orderflow.stockup.schemas import StockUpCreate
 from orderflow.tasks.service import list_tasks
-from orderflow.web.documents import form_fields, step_from_form
+from orderflow.web.documents import document_routes, form_fields
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -119,21 +119,5 @@ def _detail(
     )
 
 
-@router.get("/stock-up-notices/{notice_id}")
-def stock_up_page(request: Request, notice_id: int, me: PagePrincipal) -> Response:
-    return _detail(request, me, notice_id)
-
-
-@router.post("/stock-up-notices/{notice_id}/steps/{name}")
-async def stock_up_step(request: Request, notice_id: int, name: str) -> Response:
-    rt = runtime(request)
-    return await step_from_form(
-        request,
-        apply=lambda me, fields, version: service.apply_step(
-            rt, me, notice_id, name, fields, expected_version=version
-        ),
-        show_refusal=lambda me, exc: _detail(
-            request, me, notice_id, error=exc, step=name, status_code=exc.status
-        ),
-        done=f"/stock-up-notices/{notice_id}",
-    )
+# The document pages and their step forms, after the fixed paths above (/new, …).
+document_routes(router, "/stock-up-notices", show=_detail, apply=service.apply_step)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -22,7 +22,7 @@ from orderflow.core.kit import DocumentKind, document_events
 from orderflow.runtime import Principal
 from orderflow.tasks.service import list_tasks
 from orderflow.web.render import render
-from orderflow.web.session import check_csrf, page_principal, runtime
+from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
 FORM_CONTROL_FIELDS = ("csrf_token", "version")
 
@@ -149,3 +149,44 @@ async def step_from_form(
             raise
         return await run_in_threadpool(show_refusal, me, exc)
     return RedirectResponse(done, status_code=303)
+
+
+FieldsReader = Callable[[FormData], Mapping[str, Any]]
+"""Turns a step form into the step's fields (checkboxes, lists, names of their own)."""
+
+
+def document_routes(
+    router: APIRouter,
+    path: str,
+    *,
+    show: Callable[..., Response],
+    apply: Callable[..., object],
+    fields: FieldsReader = form_fields,
+    fields_for: Mapping[str, FieldsReader] | None = None,
+) -> None:
+    """``GET {path}/{id}`` (the document's page) and ``POST {path}/{id}/steps/{name}`` (a
+    step from one of its forms) on ``router``, for a document type whose page is
+    ``show(request, me, id, error=…, step=…, status_code=…)`` and whose steps are
+    ``apply(rt, me, id, name, fields, expected_version=…)``. ``fields_for`` names the
+    steps whose forms are read otherwise than by ``fields``."""
+    readers = dict(fields_for or {})
+
+    def page(request: Request, doc_id: int, me: PagePrincipal) -> Response:
+        return show(request, me, doc_id)
+
+    async def take_step(request: Request, doc_id: int, name: str) -> Response:
+        rt = runtime(request)
+        return await step_from_form(
+            request,
+            apply=lambda me, values, version: apply(
+                rt, me, doc_id, name, values, expected_version=version
+            ),
+            fields=readers.get(name, fields),
+            show_refusal=lambda me, exc: show(
+                request, me, doc_id, error=exc, step=name, status_code=exc.status
+            ),
+            done=f"{path}/{doc_id}",
+        )
+
+    router.add_api_route(f"{path}/{{doc_id}}", page, methods=["GET"])
+    router.add_api_route(f"{path}/{{doc_id}}/steps/{{name}}", take_step, methods=["POST"])
