@@ -553,11 +553,13 @@ def _new_order(
     taken: dict[int, Decimal] = {}
     orders_of_reqs: set[int | None] = set()
     lines: list[PurchaseOrderLine] = []
-    # Lines bought by hand for the order take their H2 basis from its BOMs when not typed.
+    # Lines bought by hand for the order take their H2 basis from its BOMs when not typed
+    # (lines from requisitions are bounded by the requisition: no explosion for them).
     for_order = order_id or next(
         (rl.requisition.sales_order_id for *_, rl in items if rl is not None), None
     )
-    bom = _bom_use(session, rt, company, for_order)
+    by_hand = any(rl is None for *_, rl in items)
+    bom = _bom_use(session, rt, company, for_order) if by_hand else {}
     allowance_default = rt.policy.procurement.default_allowance
     for where, index, item, rl in items:
         if rl is not None:
