@@ -80,6 +80,7 @@ metadata = Base.metadata
 # when these modules load; the API, CLI, worker and demo import this module, so they are
 # always connected.
 import orderflow.exception_slips.service  # noqa: E402
+import orderflow.planning.material_use  # noqa: E402  (answers bom_use)
 import orderflow.planning.promising  # noqa: E402  (answers promise_date)
 import orderflow.procurement.ports  # noqa: E402
 import orderflow.quality.service  # noqa: E402

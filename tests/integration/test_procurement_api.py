@@ -17,8 +17,10 @@ from orderflow.core.tasks import OPEN, Task
 from orderflow.inventory import ledger
 from orderflow.notify.models import Notification
 from orderflow.runtime import Runtime
-from tests.factories import World, make_world, order_data
+from tests.factories import PASSWORD, World, make_world, order_data
 from tests.integration.api_client import Api, api_for
+from tests.integration.test_pages import csrf
+from tests.production_factories import make_plant
 from tests.supply_factories import add_sister, add_suppliers
 
 
@@ -306,6 +308,102 @@ def test_a_hand_made_purchase_for_a_sales_order_is_checked_against_unit_use(
     assert (
         nothing.status_code == 422 and nothing.json()["errors"][0]["field"] == "lines[0].unit_price"
     )
+
+
+def test_a_purchase_for_a_sales_order_takes_its_unit_use_from_the_bom(
+    rt: Runtime, world: World, api: Api
+) -> None:
+    from orderflow.sales.service import create_order
+
+    # Given an order for 10 × P1, whose BOM takes 2 kg RAW + 5 % overage, and 3 PART
+    # through the sub-assembly SUB.
+    make_plant(rt, world, raw_stock=0)
+    order = create_order(
+        rt,
+        world["sales_clerk"],
+        order_data(rt, world, lines=[{"product_code": "P1", "quantity": "10"}]),
+    )
+    needed_by = (rt.today() + timedelta(days=20)).isoformat()
+
+    def requisition(*lines: dict[str, str]) -> Any:
+        return api.as_(
+            "procurement",
+            "POST",
+            "/api/v1/requisitions",
+            json={"sales_order_id": order.id, "needed_by": needed_by, "lines": list(lines)},
+        )
+
+    def basis(line: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(
+            line[k]
+            for k in (
+                "quantity",
+                "unit_use",
+                "for_quantity",
+                "allowance",
+                "unit_use_source",
+                "bom_unit_use",
+                "differs_from_bom",
+            )
+        )
+
+    # When the buyer names only the materials, unit use and quantity come from the BOM.
+    req = ok(requisition({"product_code": "RAW"}, {"product_code": "PART", "quantity": "30"}), 201)
+    raw, part = req["lines"]
+    assert basis(raw) == ("21", "2.1", "10", "0", "bom", "2.1", False)
+    assert basis(part) == ("30", "3", "10", "0", "bom", "3", False)
+    # More than the BOM's figure is refused, naming the line, and nothing is raised.
+    over = requisition({"product_code": "PART", "quantity": "31"})
+    assert over.status_code == 422
+    assert [(e["field"], e["code"]) for e in over.json()["errors"]] == [
+        ("lines[0].quantity", "over_requirement")
+    ]
+    # A typed unit use is kept (the check uses it) but shown against the BOM's.
+    typed_req = ok(requisition({"product_code": "RAW", "unit_use": "2.5"}), 201)
+    assert basis(typed_req["lines"][0]) == ("25", "2.5", "10", "0", "entered", "2.1", True)
+    same = ok(requisition({"product_code": "RAW", "unit_use": "2", "allowance": "0.05"}), 201)
+    assert basis(same["lines"][0]) == ("21", "2", "10", "0.05", "entered", "2.1", False)
+    # A material the BOM does not use, with nothing to go by: refused, naming the field.
+    none = requisition({"product_code": "P3"})
+    assert (none.status_code, none.json()["errors"][0]["field"]) == (422, "lines[0].quantity")
+    listed = ok(api.as_("procurement", "GET", f"/api/v1/requisitions?sales_order_id={order.id}"))
+    assert len(listed["items"]) == 3
+
+    # A purchase order bought by hand for the order is checked against the BOM on submit.
+    def draft(quantity: str) -> dict[str, Any]:
+        return ok(
+            api.as_(
+                "procurement",
+                "POST",
+                "/api/v1/purchase-orders",
+                json={
+                    "supplier_code": "S1",
+                    "sales_order_id": order.id,
+                    "due_date": needed_by,
+                    "lines": [{"product_code": "RAW", "quantity": quantity}],
+                },
+            ),
+            201,
+        )
+
+    too_much = draft("22")
+    assert basis(too_much["lines"][0])[1:] == ("2.1", "10", "0", "bom", "2.1", False)
+    refused = step(api, "procurement", "purchase-orders", too_much, "submit")
+    assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [
+        ("lines[0].quantity", "over_requirement")
+    ]
+    assert ok(step(api, "procurement", "purchase-orders", draft("21"), "submit"))["state"] == (
+        "pending_approval"
+    )
+    # The pages say where the figure came from, and show the BOM's beside a typed one.
+    token = csrf(api.client.get("/login").text)
+    api.client.post(
+        "/login", data={"username": "procurement", "password": PASSWORD, "csrf_token": token}
+    )
+    from_bom = api.client.get(f"/purchasing/requisitions/{req['id']}").text
+    assert '2.1 × 10 × (1 + 0) <span class="badge">' in from_bom
+    differs = api.client.get(f"/purchasing/requisitions/{typed_req['id']}").text
+    assert '2.5 × 10 × (1 + 0) <span class="badge warn"' in differs
 
 
 def test_a_smaller_quantity_needs_the_planner_and_a_cancel_buys_elsewhere(

@@ -10,14 +10,17 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from orderflow.auth.service import issue_token
 from orderflow.core import ports
-from orderflow.core.clock import FrozenClock
+from orderflow.core.clock import FrozenClock, as_utc
 from orderflow.core.errors import ValidationFailed
 from orderflow.core.events import SYSTEM
 from orderflow.core.sweeper import sweep
+from orderflow.core.tasks import DONE, OPEN
 from orderflow.inventory import ledger
+from orderflow.notify.models import Notification
 from orderflow.runtime import Runtime
 from tests.factories import World, make_world
 from tests.integration.api_client import Api, api_for
@@ -48,7 +51,9 @@ def as_sister(api: Api, rt: Runtime, world: World, method: str, url: str, **kw: 
     return api.client.request(method, url, headers=headers, **kw)
 
 
-def test_group_stock_is_transferred_before_buying(rt: Runtime, world: World, api: Api) -> None:
+def test_group_stock_is_transferred_before_buying(
+    rt: Runtime, world: World, api: Api, clock: FrozenClock
+) -> None:
     req = raw_requisition(api, rt)
     req = ok(
         step(
@@ -87,8 +92,37 @@ def test_group_stock_is_transferred_before_buying(rt: Runtime, world: World, api
     )
     tr = ok(shipped)
     assert tr["state"] == "shipped"
+    # Shipped, it is the receiving company's work: its warehouse takes it in within the
+    # policy's working days, and it shows in that company's tasks, not the supplier's.
+    receipt = tasks_of(rt, "transfer_order", tr["id"])["receive_transfer"]
+    assert (receipt.company_id, receipt.role, receipt.state) == (
+        world.company_id,
+        "warehouse",
+        OPEN,
+    )
+    assert as_utc(receipt.due_at) == rt.policy.business_calendar.due(
+        rt.now(), rt.policy.deadline("transfer_receipt")
+    )
+
+    def task_kinds(answer: Any) -> set[str]:
+        return {t["kind"] for t in ok(answer)["items"] if t["document_id"] == tr["id"]}
+
+    assert task_kinds(api.as_("warehouse", "GET", "/api/v1/tasks")) == {"receive_transfer"}
+    assert task_kinds(as_sister(api, rt, world, "GET", "/api/v1/tasks")) == set()
+    # Left lying past its deadline, the receiving company's warehouse is urged.
+    clock.now = as_utc(receipt.due_at) + timedelta(minutes=1)
+    sweep(rt.db, rt.policy, now=rt.now())
+    with rt.db.reading() as s:
+        urged = s.scalars(
+            select(Notification.company_id).where(
+                Notification.kind == "urging", Notification.recipient_role == "warehouse"
+            )
+        ).all()
+    assert urged == [world.company_id]
+    tr = ok(api.as_("warehouse", "GET", f"/api/v1/transfers/{tr['id']}"))  # the urging's event
     tr = ok(step(api, "warehouse", "transfers", tr, "receive"))
     assert tr["state"] == "received"
+    assert tasks_of(rt, "transfer_order", tr["id"])["receive_transfer"].state == DONE
     assert stock_of(api, "RAW")["available"] == "40"
     # A company outside the group sees nothing of it.
     token = issue_token(rt, world.other_company_user)

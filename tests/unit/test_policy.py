@@ -70,6 +70,28 @@ def test_a_task_rule_naming_an_unknown_chain_is_refused(tmp_path: Path) -> None:
         load_policy(write(tmp_path, text))
 
 
+def test_a_task_rule_names_a_company_column_or_is_refused(tmp_path: Path) -> None:
+    text = (
+        '[[tasks]]\nkind="x"\ndocument="transfer_order"\nrole="warehouse"\n'
+        'open_on=["ship"]\ndue="1wd"\ncompany="warehouse_id"\n'
+    )
+    with pytest.raises(PolicyError, match=r"tasks\[0\]\.company"):
+        load_policy(write(tmp_path, text))
+
+
+def test_every_task_rule_names_a_company_its_document_has() -> None:
+    from orderflow.core.documents import DOCUMENT_TYPES
+    from orderflow.models import metadata  # every document type registered
+
+    assert metadata.tables
+    for rule in load_policy().tasks:
+        model = DOCUMENT_TYPES.get(rule.document)
+        if model is not None:
+            assert rule.company in model.__table__.columns, (rule.kind, rule.company)
+    receipt = next(r for r in load_policy().tasks if r.kind == "receive_transfer")
+    assert (receipt.company, receipt.open_on) == ("to_company_id", ["ship"])
+
+
 def test_missing_and_malformed_files_say_so(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="does not exist"):
         load_policy(tmp_path / "nope.toml")

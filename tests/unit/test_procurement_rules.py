@@ -9,6 +9,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from orderflow.core.ports import BomUse
 from orderflow.procurement.flow import (
     CANCELLED,
     CONFIRMED,
@@ -19,7 +20,9 @@ from orderflow.procurement.flow import (
     LineCheck,
     LineFacts,
     LineQuantity,
+    basis_of,
     derive_state,
+    differs_from_bom,
     on_time_rates,
     over_delivery,
     reduction_problems,
@@ -60,6 +63,48 @@ def test_a_sales_order_line_without_its_basis_is_refused() -> None:
     assert problems(LineCheck(1, D(5), None, missing_basis=True)) == {
         "lines[1].unit_use": "missing_basis"
     }
+
+
+BOM = BomUse(unit_use=D("2.1"), for_quantity=D(10))
+
+
+def basis(bom: BomUse | None = BOM, **typed: Decimal) -> tuple[object, ...]:
+    b = basis_of(
+        unit_use=typed.get("unit_use"),
+        for_quantity=typed.get("for_quantity"),
+        allowance=typed.get("allowance"),
+        bom=bom,
+        default_allowance=D("0.02"),
+    )
+    return (b.unit_use, b.for_quantity, b.allowance, b.source, b.bom_unit_use)
+
+
+def test_a_line_without_unit_use_takes_the_boms_which_holds_its_overage_already() -> None:
+    assert basis() == (D("2.1"), D(10), D(0), "bom", D("2.1"))
+    # The quantity it is for may be the user's (a part of the order) with the BOM's unit use.
+    assert basis(for_quantity=D(4)) == (D("2.1"), D(4), D(0), "bom", D("2.1"))
+
+
+def test_a_typed_unit_use_is_kept_with_the_allowance_it_is_checked_with() -> None:
+    assert basis(unit_use=D("2.5")) == (D("2.5"), D(10), D("0.02"), "entered", D("2.1"))
+    assert basis(unit_use=D(2), allowance=D("0.05")) == (
+        D(2),
+        D(10),
+        D("0.05"),
+        "entered",
+        D("2.1"),
+    )
+
+
+def test_without_a_bom_the_line_is_as_typed() -> None:
+    assert basis(None, unit_use=D(2), for_quantity=D(5)) == (D(2), D(5), None, "entered", None)
+    assert basis(None) == (None, None, None, None, None)
+
+
+def test_a_typed_unit_use_differs_from_the_bom_only_when_with_its_allowance_it_does() -> None:
+    assert differs_from_bom(D(2), D("0.05"), D("2.1")) is False
+    assert differs_from_bom(D("2.5"), D(0), D("2.1")) is True
+    assert differs_from_bom(D("2.5"), None, None) is False
 
 
 def test_free_group_stock_is_transferred_first_unless_the_buyer_says_why_not() -> None:

@@ -144,6 +144,16 @@ class PromiseAnswer:
     feasible: bool
 
 
+@dataclass(frozen=True)
+class BomUse:
+    """What a sales order's bills of material say one material is needed for (H2): per
+    unit of the order lines that use it, the BOM's overage (抛数) included at every level,
+    and the quantity of those lines."""
+
+    unit_use: Decimal
+    for_quantity: Decimal
+
+
 class Port(Generic[F]):
     """One function slot, filled by the area that provides it."""
 
@@ -228,3 +238,7 @@ request_inspection: Port[Callable[[Session, Runtime, InspectionRequest, Actor], 
 
 #: ``promise_date(session, rt, query: PromiseQuery) -> PromiseAnswer``
 promise_date: Port[Callable[[Session, Runtime, PromiseQuery], PromiseAnswer]] = Port("promise_date")
+
+#: ``bom_use(session, rt, *, company_id, sales_order_id) -> dict[product_id, BomUse]``:
+#: the materials the order's BOMs use (planning answers; purchasing checks H2 with it).
+bom_use: Port[Callable[..., dict[int, BomUse]]] = Port("bom_use")

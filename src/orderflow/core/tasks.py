@@ -126,6 +126,17 @@ def anchored_due(
     return max(calendar.close_of_working_day(day, int(str(rule.due).removesuffix("wd"))), now)
 
 
+def owner_of(rule: TaskRule, doc: DocumentMixin) -> int:
+    """The company whose task this is: the document's own, or the one its rule names."""
+    company = getattr(doc, rule.company, None)
+    if company is None:
+        # A policy naming a column the document lacks is a configuration mistake; say which.
+        raise LookupError(
+            f"task rule {rule.kind!r}: {doc.document_type} has no company in {rule.company!r}"
+        )
+    return int(company)
+
+
 @dataclass(frozen=True)
 class TaskChanges:
     """Kinds of task opened and closed by one step."""
@@ -197,7 +208,7 @@ def apply_task_rules(
         due = as_utc(due_for(rule, doc, now, policy.business_calendar, resolvers))
         rows.append(
             {
-                "company_id": doc.company_id,
+                "company_id": owner_of(rule, doc),
                 "kind": rule.kind,
                 "document_type": doc.document_type,
                 "document_id": doc.id,

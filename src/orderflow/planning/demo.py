@@ -22,6 +22,8 @@ from orderflow.inventory.ledger import receive
 from orderflow.inventory.models import Warehouse
 from orderflow.planning import achievement
 from orderflow.planning.service import release_suggestions, run_planning
+from orderflow.procurement.schemas import RequisitionCreate, RequisitionLineCreate
+from orderflow.procurement.service import create_requisition
 from orderflow.production import service as production
 from orderflow.production.models import BomLine, RoutingStep, WorkCentre
 from orderflow.production.schemas import OutsourcingCreate, ReleaseIn
@@ -396,3 +398,15 @@ def load(rt: Runtime, p: dict[Role, Principal]) -> None:
     release_suggestions(rt, p[Role.MATERIALS_CONTROL])
     run_planning(rt, planner)
     achievement.publish(rt, planner, ["monthly", "weekly", "daily"])
+    # A buyer raises the export cabinets' sheet steel by hand, naming only the material:
+    # unit use and order quantity come from the order's BOM and bound the quantity (H2).
+    create_requisition(
+        rt,
+        p[Role.PROCUREMENT],
+        RequisitionCreate(
+            sales_order_id=waiting["id"],
+            needed_by=rt.today() + timedelta(days=20),
+            reason="出口版柜体板材",
+            lines=[RequisitionLineCreate(product_code="ST-Q235")],
+        ),
+    )

@@ -33,6 +33,7 @@ from orderflow.core.errors import field_path
 
 PRIORITIES = ("normal", "special", "urgent")
 _WORKING_DAYS = re.compile(r"\d+wd")
+_COMPANY_COLUMN = re.compile(r"(?:[a-z][a-z0-9]*_)*company_id")
 
 #: Due-time resolvers a task rule may name ("due = '@name'"): each is provided by the
 #: lifecycle of the rule's document type and reads a time that document carries.
@@ -143,6 +144,21 @@ class TaskRule(_Strict):
     anchor: str | None = None
     due: str | dict[str, str]
     chain: str | None = None
+    #: The document's column naming the company whose task it is (whose people see it in
+    #: "my tasks"). Most documents have one company; a transfer between the group's
+    #: companies (调拨) belongs to the supplier, yet its receipt is the receiver's work:
+    #: ``company = "to_company_id"``.
+    company: str = "company_id"
+
+    @field_validator("company")
+    @classmethod
+    def _company(cls, value: str) -> str:
+        if not _COMPANY_COLUMN.fullmatch(value):
+            raise ValueError(
+                f"company names a company column of the document ('company_id', "
+                f"'to_company_id'…), not {value!r}"
+            )
+        return value
 
     @field_validator("due")
     @classmethod

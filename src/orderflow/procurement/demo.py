@@ -1,7 +1,8 @@
 """Demo data for purchasing, the warehouse and quality: suppliers with lead times, a sister
-company's stock to transfer, purchase orders at every stage (one waiting for approval, one
-the supplier has not confirmed, one late, one in inspection, one failed, some received),
-customer-supplied material, a stock count, and the exception slips all of that raises."""
+company's stock to transfer (one transfer already shipped, for our warehouse to take in),
+purchase orders at every stage (one waiting for approval, one the supplier has not
+confirmed, one late, one in inspection, one failed, some received), customer-supplied
+material, a stock count, and the exception slips all of that raises."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from orderflow.quality import service as quality
 from orderflow.runtime import Principal, Runtime
 from orderflow.sales.models import SalesOrder
 from orderflow.warehouse import service as warehouse
+from orderflow.warehouse.models import TransferOrder
 from orderflow.warehouse.schemas import CountCreate, CustomerSuppliedCreate
 
 D = Decimal
@@ -340,6 +342,38 @@ def _purchases(
                 )
             ],
             Actor(buyer.id, buyer.display_name),
+        )
+    # And one Shenzhen has shipped: our warehouse has it to take in (its task, A5).
+    with rt.db.transaction() as s:
+        (number,) = ports.request_transfers(
+            s,
+            rt,
+            [
+                ports.TransferNeed(
+                    sister["company"],
+                    buyer.company_id,
+                    _pid(rt, "ST-Q235", buyer.company_id),
+                    D(200),
+                    today + timedelta(days=3),
+                    order,
+                    "钢板调拨",
+                )
+            ],
+            Actor(buyer.id, buyer.display_name),
+        )
+        shipped = s.scalar(select(TransferOrder).where(TransferOrder.number == number))
+        assert shipped is not None
+        # The Shenzhen company has no users in the demo: its warehouse ships by name.
+        warehouse.TRANSFERS.step_in(
+            s,
+            shipped,
+            "ship",
+            actor=Actor(None, "深圳仓"),
+            roles={Role.WAREHOUSE},
+            now=rt.now(),
+            policy=rt.policy,
+            fields={"carrier": "顺丰物流"},
+            runtime=rt,
         )
 
 

@@ -22,16 +22,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from orderflow.auth.roles import Role
 from orderflow.core.errors import FieldError
+from orderflow.core.ports import BomUse
 from orderflow.core.workflow import DERIVED, Lifecycle, step
 
 ZERO = Decimal(0)
+FOUR_PLACES = Decimal("0.0001")
 
 # --- requisitions ---------------------------------------------------------------------------
 
@@ -306,6 +308,65 @@ def requirement(unit_use: Decimal, for_quantity: Decimal, allowance: Decimal) ->
     return unit_use * for_quantity * (1 + allowance)
 
 
+#: Where a purchase line's unit use came from: the sales order's BOM, or the user.
+FROM_BOM, ENTERED = "bom", "entered"
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a purchase line for a sales order is checked against (H2), and whence."""
+
+    unit_use: Decimal | None
+    for_quantity: Decimal | None
+    #: None: the policy's default allowance, applied when the line is checked.
+    allowance: Decimal | None
+    source: str | None
+    #: The BOM's unit use (its overage included), kept to show a differing entry.
+    bom_unit_use: Decimal | None = None
+
+
+def basis_of(
+    *,
+    unit_use: Decimal | None,
+    for_quantity: Decimal | None,
+    allowance: Decimal | None,
+    bom: BomUse | None,
+    default_allowance: Decimal,
+) -> Basis:
+    """The user's unit use and quantity where given, the rest from the order's BOM.
+
+    The BOM's figure already holds its overage (抛数) at every level, so a line taking it
+    adds no default allowance. A line whose user typed a unit use keeps it (they may know
+    better, e.g. a new cutting plan) with the allowance it was checked with, so the read
+    model can say whether it differs from the BOM."""
+    source = ENTERED if unit_use is not None else None
+    if bom is None:
+        return Basis(unit_use, for_quantity, allowance, source)
+    if unit_use is None:
+        source, unit_use = FROM_BOM, bom.unit_use
+        allowance = allowance if allowance is not None else ZERO
+    elif allowance is None:
+        allowance = default_allowance
+    return Basis(
+        unit_use,
+        for_quantity if for_quantity is not None else bom.for_quantity,
+        allowance,
+        source,
+        bom.unit_use,
+    )
+
+
+def differs_from_bom(
+    unit_use: Decimal | None, allowance: Decimal | None, bom_unit_use: Decimal | None
+) -> bool:
+    """A typed unit use, with its allowance, other than the BOM's (overage included):
+    2 kg + 5 % matches a BOM of 2.1 kg, 2.5 kg does not."""
+    if unit_use is None or bom_unit_use is None:
+        return False
+    effective = (unit_use * (1 + (allowance or ZERO))).quantize(FOUR_PLACES, rounding=ROUND_CEILING)
+    return effective != bom_unit_use
+
+
 @dataclass(frozen=True)
 class LineCheck:
     """One purchase line as submitted, with what it is checked against."""
@@ -359,7 +420,8 @@ def submit_problems(
                 FieldError(
                     f"{where}.unit_use",
                     "A purchase for a sales order is checked against unit use × quantity (H2): "
-                    "give unit use and the quantity it is for",
+                    "the order's bills of material do not use it, so give unit use and the "
+                    "quantity it is for",
                     "missing_basis",
                 )
             )

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from orderflow.catalog.models import Product
 from orderflow.core.documents import DocumentMixin, register_document
 from orderflow.db import Base, Quantity
+from orderflow.procurement.flow import ENTERED, differs_from_bom
 
 ZERO = Decimal(0)
 
@@ -89,7 +90,27 @@ class PurchaseRequisition(DocumentMixin, Base):
     )
 
 
-class RequisitionLine(Base):
+class PurchaseBasis:
+    """The H2 basis of a line raised or bought by hand: unit use × order quantity ×
+    (1 + allowance), typed by the user or taken from the sales order's BOM."""
+
+    unit_use: Mapped[Decimal | None] = mapped_column(Quantity)
+    for_quantity: Mapped[Decimal | None] = mapped_column(Quantity)
+    allowance: Mapped[Decimal | None] = mapped_column(Quantity)
+    #: "bom" or "entered" (None: no unit use at all).
+    unit_use_source: Mapped[str | None] = mapped_column(String(8))
+    #: The BOM's unit use (overage included) when the order's BOM holds the material:
+    #: kept so a typed unit use that differs from it is shown as such.
+    bom_unit_use: Mapped[Decimal | None] = mapped_column(Quantity)
+
+    @property
+    def differs_from_bom(self) -> bool:
+        return self.unit_use_source == ENTERED and differs_from_bom(
+            self.unit_use, self.allowance, self.bom_unit_use
+        )
+
+
+class RequisitionLine(PurchaseBasis, Base):
     __tablename__ = "purchase_requisition_lines"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -98,10 +119,6 @@ class RequisitionLine(Base):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     #: What is needed (for planning's lines: BOM × quantity × (1 + overage), netted).
     quantity: Mapped[Decimal] = mapped_column(Quantity)
-    #: The basis of a hand-made line (H2): unit use × order quantity × (1 + allowance).
-    unit_use: Mapped[Decimal | None] = mapped_column(Quantity)
-    for_quantity: Mapped[Decimal | None] = mapped_column(Quantity)
-    allowance: Mapped[Decimal | None] = mapped_column(Quantity)
     needed_by: Mapped[date]
     #: Covered by transfers from a group company (A5) and by purchase order lines.
     transferred_quantity: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
@@ -160,7 +177,7 @@ class PurchaseOrder(DocumentMixin, Base):
     supplier: Mapped[Supplier] = relationship(lazy="joined", innerjoin=True)
 
 
-class PurchaseOrderLine(Base):
+class PurchaseOrderLine(PurchaseBasis, Base):
     __tablename__ = "purchase_order_lines"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -173,10 +190,6 @@ class PurchaseOrderLine(Base):
     requisition_line_id: Mapped[int | None] = mapped_column(
         ForeignKey("purchase_requisition_lines.id"), index=True
     )
-    #: The basis of a line bought by hand for a sales order (H2).
-    unit_use: Mapped[Decimal | None] = mapped_column(Quantity)
-    for_quantity: Mapped[Decimal | None] = mapped_column(Quantity)
-    allowance: Mapped[Decimal | None] = mapped_column(Quantity)
     #: Arrived; passed inspection; failed and held aside; sent back; no longer wanted.
     received_quantity: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
     accepted_quantity: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)

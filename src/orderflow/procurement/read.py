@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -18,6 +19,7 @@ from orderflow.procurement.effects import lead_times
 from orderflow.procurement.flow import DRAFT, PENDING_APPROVAL
 from orderflow.procurement.models import (
     GoodsReceipt,
+    PurchaseBasis,
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseRequisition,
@@ -47,6 +49,19 @@ def qty(value: Decimal | None) -> str | None:
 
 def q(value: Decimal) -> str:
     return f"{Decimal(value).normalize():f}"
+
+
+def basis_read(line: PurchaseBasis) -> dict[str, Any]:
+    """A line's H2 basis as both read models show it: the figures, whence the unit use
+    came, and the BOM's when a typed one differs from it."""
+    return {
+        "unit_use": qty(line.unit_use),
+        "for_quantity": qty(line.for_quantity),
+        "allowance": qty(line.allowance),
+        "unit_use_source": line.unit_use_source,
+        "bom_unit_use": qty(line.bom_unit_use),
+        "differs_from_bom": line.differs_from_bom,
+    }
 
 
 def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
@@ -119,9 +134,7 @@ def requisition_read(
                 product_name=ln.product.name,
                 unit=ln.product.unit,
                 quantity=q(ln.quantity),
-                unit_use=qty(ln.unit_use),
-                for_quantity=qty(ln.for_quantity),
-                allowance=qty(ln.allowance),
+                **basis_read(ln),
                 needed_by=ln.needed_by,
                 transferred=q(ln.transferred_quantity),
                 ordered=q(ln.ordered_quantity),
@@ -244,9 +257,7 @@ def order_read(
                 amount=Money.of(ln.amount, cur),
                 requisition=req_refs.get(ln.requisition_line_id or 0, (None, None))[0],
                 requisition_line=req_refs.get(ln.requisition_line_id or 0, (None, None))[1],
-                unit_use=qty(ln.unit_use),
-                for_quantity=qty(ln.for_quantity),
-                allowance=qty(ln.allowance),
+                **basis_read(ln),
                 received=q(ln.received_quantity),
                 accepted=q(ln.accepted_quantity),
                 rejected=q(ln.rejected_quantity),

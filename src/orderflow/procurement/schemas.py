@@ -112,19 +112,15 @@ class PerformanceRead(BaseModel):
 
 
 class RequisitionLineCreate(_Product):
-    #: Omitted: unit use × for_quantity × (1 + allowance).
+    #: Omitted: unit use × for_quantity × (1 + allowance). For a sales order, unit use and
+    #: for_quantity not given come from its bills of material (H2), so a line may name only
+    #: the material; the service refuses a line left with nothing to go by.
     quantity: Decimal | None = OptQty
     unit_use: Decimal | None = OptQty
     for_quantity: Decimal | None = OptQty
     allowance: Decimal | None = Field(default=None, ge=0, le=10, max_digits=8, decimal_places=4)
     needed_by: date | None = None
     note: str = Field(default="", max_length=300)
-
-    @model_validator(mode="after")
-    def _basis(self) -> RequisitionLineCreate:
-        if self.quantity is None and (self.unit_use is None or self.for_quantity is None):
-            raise ValueError("give quantity, or unit_use and for_quantity")
-        return self
 
 
 class RequisitionCreate(_In):
@@ -149,6 +145,12 @@ class RequisitionLineRead(BaseModel):
     unit_use: str | None
     for_quantity: str | None
     allowance: str | None
+    #: "bom" (taken from the sales order's bills of material) or "entered" (typed).
+    unit_use_source: str | None
+    #: The BOM's unit use, its overage included, when the BOM holds the material.
+    bom_unit_use: str | None
+    #: A typed unit use (with its allowance) other than the BOM's: kept, but shown.
+    differs_from_bom: bool
     needed_by: date
     transferred: str
     ordered: str
@@ -273,6 +275,12 @@ class OrderLineRead(BaseModel):
     unit_use: str | None
     for_quantity: str | None
     allowance: str | None
+    #: "bom" (taken from the sales order's bills of material) or "entered" (typed).
+    unit_use_source: str | None
+    #: The BOM's unit use, its overage included, when the BOM holds the material.
+    bom_unit_use: str | None
+    #: A typed unit use (with its allowance) other than the BOM's: kept, but shown.
+    differs_from_bom: bool
     received: str
     accepted: str
     rejected: str

@@ -27,7 +27,9 @@ from orderflow.inventory.models import Warehouse
 from orderflow.procurement import effects
 from orderflow.procurement.flow import (
     PR_OPEN,
+    Basis,
     amount,
+    basis_of,
     fmt,
     make_order_lifecycle,
     make_requisition_lifecycle,
@@ -201,6 +203,38 @@ def _idempotent(
             return model.model_validate(replay.response)
 
 
+def _bom_use(
+    session: Session, rt: Runtime, company_id: int, sales_order_id: int | None
+) -> dict[int, ports.BomUse]:
+    """The materials the sales order's BOMs use (H2), by product id; none without an order."""
+    if sales_order_id is None:
+        return {}
+    return ports.bom_use(  # type: ignore[no-any-return]
+        session, rt, company_id=company_id, sales_order_id=sales_order_id
+    )
+
+
+def _basis(item: Any, bom: ports.BomUse | None, default_allowance: Decimal) -> Basis:
+    return basis_of(
+        unit_use=item.unit_use,
+        for_quantity=item.for_quantity,
+        allowance=item.allowance,
+        bom=bom,
+        default_allowance=default_allowance,
+    )
+
+
+def _basis_columns(basis: Basis) -> dict[str, Any]:
+    """A line's H2 columns (``models.PurchaseBasis``) from its basis."""
+    return {
+        "unit_use": basis.unit_use,
+        "for_quantity": basis.for_quantity,
+        "allowance": basis.allowance,
+        "unit_use_source": basis.source,
+        "bom_unit_use": basis.bom_unit_use,
+    }
+
+
 # --- requisitions -------------------------------------------------------------------------
 
 
@@ -222,16 +256,29 @@ def create_requisition(
             problems.add("needed_by", "The date is past", "past_date")
         lines = []
         allowance_default = rt.policy.procurement.default_allowance
+        bom = _bom_use(session, rt, principal.company_id, order_id)
         for i, item in enumerate(data.lines):
             product = products.get(i)
             if product is None:
                 continue
+            known = _basis(item, bom.get(product.id), allowance_default)
             basis = None
-            if item.unit_use is not None and item.for_quantity is not None:
-                allowance = item.allowance if item.allowance is not None else allowance_default
-                basis = requirement(item.unit_use, item.for_quantity, allowance)
+            if known.unit_use is not None and known.for_quantity is not None:
+                allowance = known.allowance if known.allowance is not None else allowance_default
+                basis = requirement(known.unit_use, known.for_quantity, allowance)
             quantity = item.quantity if item.quantity is not None else basis
-            assert quantity is not None
+            if quantity is None:
+                problems.add(
+                    f"lines[{i}].quantity",
+                    "Give quantity, or unit_use and for_quantity"
+                    + (
+                        f": the sales order's bills of material do not use {product.code}"
+                        if order_id
+                        else ""
+                    ),
+                    "missing_basis",
+                )
+                continue
             if basis is not None and quantity > basis:
                 problems.add(
                     f"lines[{i}].quantity",
@@ -244,9 +291,7 @@ def create_requisition(
                     product_id=product.id,
                     product=product,
                     quantity=quantity,
-                    unit_use=item.unit_use,
-                    for_quantity=item.for_quantity,
-                    allowance=item.allowance,
+                    **_basis_columns(known),
                     needed_by=item.needed_by or data.needed_by,
                     note=item.note,
                 )
@@ -508,6 +553,14 @@ def _new_order(
     taken: dict[int, Decimal] = {}
     orders_of_reqs: set[int | None] = set()
     lines: list[PurchaseOrderLine] = []
+    # Lines bought by hand for the order take their H2 basis from its BOMs when not typed
+    # (lines from requisitions are bounded by the requisition: no explosion for them).
+    for_order = order_id or next(
+        (rl.requisition.sales_order_id for *_, rl in items if rl is not None), None
+    )
+    by_hand = any(rl is None for *_, rl in items)
+    bom = _bom_use(session, rt, company, for_order) if by_hand else {}
+    allowance_default = rt.policy.procurement.default_allowance
     for where, index, item, rl in items:
         if rl is not None:
             product_id = rl.product_id
@@ -527,6 +580,7 @@ def _new_order(
             if product is None:
                 continue
             product_id, quantity = product.id, item.quantity or ZERO
+        known = _basis(item, bom.get(product_id) if rl is None else None, allowance_default)
         price = item.unit_price
         if price is None:
             listed = prices.get(product_id)
@@ -544,9 +598,7 @@ def _new_order(
                 unit_price=price,
                 amount=amount(quantity, price),
                 requisition_line_id=rl.id if rl else None,
-                unit_use=item.unit_use,
-                for_quantity=item.for_quantity,
-                allowance=item.allowance,
+                **_basis_columns(known),
             )
         )
     if len(orders_of_reqs) > 1 or (orders_of_reqs and order_id and orders_of_reqs != {order_id}):
