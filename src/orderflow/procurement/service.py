@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from orderflow.api.schemas import EventRead
@@ -20,7 +19,7 @@ from orderflow.core.access import require
 from orderflow.core.documents import DocumentMixin
 from orderflow.core.errors import FieldErrors
 from orderflow.core.events import Actor
-from orderflow.core.idempotency import find_replay, remember, request_fingerprint
+from orderflow.core.idempotency import once
 from orderflow.core.kit import DocumentKind, actor_of, document_events, get_document, run_step
 from orderflow.core.paging import after_cursor, page_of
 from orderflow.inventory.models import Warehouse
@@ -161,48 +160,6 @@ def _sales_order(
     return found
 
 
-def _idempotent(
-    rt: Runtime,
-    principal: Principal,
-    scope: str,
-    data: Any,
-    key: str | None,
-    make: Any,
-    model: Any,
-) -> Any:
-    """Run ``make(session)`` once per Idempotency-Key: a retry answers the first result."""
-    fingerprint = request_fingerprint(scope, data.model_dump(mode="json"))
-    try:
-        with rt.db.transaction() as session:
-            if key:
-                replay = find_replay(
-                    session, user_id=principal.id, key=key, fingerprint=fingerprint
-                )
-                if replay is not None:
-                    return model.model_validate(replay.response)
-            read = make(session)
-            if key:
-                remember(
-                    session,
-                    user_id=principal.id,
-                    key=key,
-                    scope=scope,
-                    fingerprint=fingerprint,
-                    status_code=201,
-                    response=read.model_dump(mode="json"),
-                    at=rt.now(),
-                )
-            return read
-    except IntegrityError:
-        if not key:
-            raise
-        with rt.db.reading() as session:
-            replay = find_replay(session, user_id=principal.id, key=key, fingerprint=fingerprint)
-            if replay is None:
-                raise
-            return model.model_validate(replay.response)
-
-
 def _bom_use(
     session: Session, rt: Runtime, company_id: int, sales_order_id: int | None
 ) -> dict[int, ports.BomUse]:
@@ -311,8 +268,14 @@ def create_requisition(
         )
         return read_requisition(session, req, principal)
 
-    return _idempotent(  # type: ignore[no-any-return]
-        rt, principal, "requisitions.create", data, idempotency_key, make, RequisitionRead
+    return once(
+        rt,
+        principal,
+        scope="requisitions.create",
+        body=data.model_dump(mode="json"),
+        key=idempotency_key,
+        create=make,
+        model=RequisitionRead,
     )
 
 
@@ -435,8 +398,14 @@ def create_order(
         po = _new_order(session, rt, principal, data)
         return read_order(session, po, principal)
 
-    return _idempotent(  # type: ignore[no-any-return]
-        rt, principal, "purchase_orders.create", data, idempotency_key, make, PurchaseOrderRead
+    return once(
+        rt,
+        principal,
+        scope="purchase_orders.create",
+        body=data.model_dump(mode="json"),
+        key=idempotency_key,
+        create=make,
+        model=PurchaseOrderRead,
     )
 
 

@@ -4,11 +4,13 @@ suppliers and their lead times and on-time rates; one page per requisition and o
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
@@ -26,8 +28,12 @@ from orderflow.procurement.schemas import (
 )
 from orderflow.runtime import Principal, Runtime
 from orderflow.sales.models import SalesOrder
-from orderflow.tasks.service import list_tasks
-from orderflow.web.documents import DOCUMENT_PAGES, nested_form_fields, step_from_form
+from orderflow.web.documents import (
+    DOCUMENT_PAGES,
+    document_page,
+    document_routes,
+    nested_form_fields,
+)
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -114,99 +120,89 @@ def _errors(exc: ValidationFailed) -> dict[str, str]:
 # --- requisitions -----------------------------------------------------------------------------
 
 
-def _requisition_form(
-    request: Request,
-    me: Principal,
-    values: dict[str, Any],
-    errors: dict[str, str],
-    status: int = 200,
-) -> Response:
-    rt = runtime(request)
-    return render(
-        request,
-        "procurement_requisition_form.html",
-        status_code=status,
-        values=values,
-        errors=errors,
-        **_choices(rt, me),
-    )
+#: Empty line rows on a new requisition or purchase order form.
+BLANK_LINES = 3
 
 
-@router.get("/purchasing/requisitions/new")
-def new_requisition_page(request: Request, me: PagePrincipal) -> Response:
-    rt = runtime(request)
-    values = {
-        "needed_by": (rt.today() + timedelta(days=14)).isoformat(),
-        "idempotency_key": str(uuid.uuid4()),
-        "lines": [{}] * 3,
-    }
-    return _requisition_form(request, me, values, {})
-
-
-@router.post("/purchasing/requisitions/new")
-async def create_requisition_page(request: Request) -> Response:
-    me = await run_in_threadpool(page_principal, request)
-    form = await request.form()
-    check_csrf(request, str(form.get("csrf_token") or ""))
-    values = nested_form_fields(form)
-    key = values.pop("idempotency_key", None)
-    values.setdefault("lines", [])
-    try:
-        data = validate(RequisitionCreate, values)
-        req = await run_in_threadpool(
-            service.create_requisition, runtime(request), me, data, idempotency_key=key
-        )
-    except ValidationFailed as exc:
-        values["idempotency_key"] = key
-        values["lines"] = values["lines"] + [{}] * max(0, 3 - len(values["lines"]))
-        return await run_in_threadpool(_requisition_form, request, me, values, _errors(exc), 422)
-    return RedirectResponse(f"/purchasing/requisitions/{req.id}", status_code=303)
-
-
-def _requisition_page(
-    request: Request,
-    me: Principal,
-    req_id: int,
+def _entry_form_routes(
+    path: str,
     *,
-    error: OrderFlowError | None = None,
-    step: str | None = None,
-    status_code: int = 200,
-) -> Response:
+    template: str,
+    date_field: str,
+    schema: type[BaseModel],
+    create: Callable[..., Any],
+) -> None:
+    """``GET {path}/new``: the entry form, due in two weeks, with empty line rows; ``POST``:
+    create once per form (its Idempotency-Key), or show the form again with every failing
+    field named. Declared before ``{path}/{id}`` so "new" is never taken for an id."""
+
+    def form(
+        request: Request, me: Principal, values: dict[str, Any], errors: Any, status: int = 200
+    ) -> Response:
+        return render(
+            request,
+            template,
+            status_code=status,
+            values=values,
+            errors=errors,
+            **_choices(runtime(request), me),
+        )
+
+    def new_page(request: Request, me: PagePrincipal) -> Response:
+        values = {
+            date_field: (runtime(request).today() + timedelta(days=14)).isoformat(),
+            "idempotency_key": str(uuid.uuid4()),
+            "lines": [{}] * BLANK_LINES,
+        }
+        return form(request, me, values, {})
+
+    async def create_page(request: Request) -> Response:
+        me = await run_in_threadpool(page_principal, request)
+        posted = await request.form()
+        check_csrf(request, str(posted.get("csrf_token") or ""))
+        values = nested_form_fields(posted)
+        key = values.pop("idempotency_key", None)
+        values.setdefault("lines", [])
+        try:
+            data = validate(schema, values)
+            made = await run_in_threadpool(create, runtime(request), me, data, idempotency_key=key)
+        except ValidationFailed as exc:
+            values["idempotency_key"] = key
+            values["lines"] += [{}] * max(0, BLANK_LINES - len(values["lines"]))
+            return await run_in_threadpool(form, request, me, values, _errors(exc), 422)
+        return RedirectResponse(f"{path}/{made.id}", status_code=303)
+
+    router.add_api_route(f"{path}/new", new_page, methods=["GET"])
+    router.add_api_route(f"{path}/new", create_page, methods=["POST"])
+
+
+_entry_form_routes(
+    "/purchasing/requisitions",
+    template="procurement_requisition_form.html",
+    date_field="needed_by",
+    schema=RequisitionCreate,
+    create=service.create_requisition,
+)
+_entry_form_routes(
+    "/purchasing/orders",
+    template="procurement_order_form.html",
+    date_field="due_date",
+    schema=OrderCreate,
+    create=service.create_order,
+)
+
+
+def _requisition_page(request: Request, me: Principal, req_id: int, **refused: Any) -> Response:
     rt = runtime(request)
-    req = service.get_requisition(rt, me, req_id)
-    return render(
+    return document_page(
         request,
+        me,
         "procurement_requisition.html",
-        status_code=status_code,
-        req=req,
-        events=service.requisition_events(rt, me, req_id),
-        tasks=list_tasks(
-            rt, me, mine=False, document_type="purchase_requisition", document_id=req_id
-        ),
-        error=error,
-        failed_step=step,
+        service.REQUISITIONS,
+        req_id,
+        req=service.get_requisition(rt, me, req_id),
         **_choices(rt, me),
-    )
-
-
-@router.get("/purchasing/requisitions/{req_id}")
-def requisition_page(request: Request, req_id: int, me: PagePrincipal) -> Response:
-    return _requisition_page(request, me, req_id)
-
-
-@router.post("/purchasing/requisitions/{req_id}/steps/{name}")
-async def requisition_step_page(request: Request, req_id: int, name: str) -> Response:
-    rt = runtime(request)
-    return await step_from_form(
-        request,
-        apply=lambda me, fields, version: service.requisition_step(
-            rt, me, req_id, name, fields, expected_version=version
-        ),
-        fields=step_fields,
-        show_refusal=lambda me, exc: _requisition_page(
-            request, me, req_id, error=exc, step=name, status_code=exc.status
-        ),
-        done=f"/purchasing/requisitions/{req_id}",
+        **refused,
     )
 
 
@@ -237,97 +233,17 @@ async def order_from_requisition_page(request: Request, req_id: int) -> Response
 # --- purchase orders --------------------------------------------------------------------------
 
 
-def _order_form(
-    request: Request,
-    me: Principal,
-    values: dict[str, Any],
-    errors: dict[str, str],
-    status: int = 200,
-) -> Response:
+def _order_page(request: Request, me: Principal, po_id: int, **refused: Any) -> Response:
     rt = runtime(request)
-    return render(
+    return document_page(
         request,
-        "procurement_order_form.html",
-        status_code=status,
-        values=values,
-        errors=errors,
-        **_choices(rt, me),
-    )
-
-
-@router.get("/purchasing/orders/new")
-def new_order_page(request: Request, me: PagePrincipal) -> Response:
-    rt = runtime(request)
-    values = {
-        "due_date": (rt.today() + timedelta(days=14)).isoformat(),
-        "idempotency_key": str(uuid.uuid4()),
-        "lines": [{}] * 3,
-    }
-    return _order_form(request, me, values, {})
-
-
-@router.post("/purchasing/orders/new")
-async def create_order_page(request: Request) -> Response:
-    me = await run_in_threadpool(page_principal, request)
-    form = await request.form()
-    check_csrf(request, str(form.get("csrf_token") or ""))
-    values = nested_form_fields(form)
-    key = values.pop("idempotency_key", None)
-    values.setdefault("lines", [])
-    try:
-        data = validate(OrderCreate, values)
-        po = await run_in_threadpool(
-            service.create_order, runtime(request), me, data, idempotency_key=key
-        )
-    except ValidationFailed as exc:
-        values["idempotency_key"] = key
-        values["lines"] = values["lines"] + [{}] * max(0, 3 - len(values["lines"]))
-        return await run_in_threadpool(_order_form, request, me, values, _errors(exc), 422)
-    return RedirectResponse(f"/purchasing/orders/{po.id}", status_code=303)
-
-
-def _order_page(
-    request: Request,
-    me: Principal,
-    po_id: int,
-    *,
-    error: OrderFlowError | None = None,
-    step: str | None = None,
-    status_code: int = 200,
-) -> Response:
-    rt = runtime(request)
-    po = service.get_order(rt, me, po_id)
-    return render(
-        request,
+        me,
         "procurement_order.html",
-        status_code=status_code,
-        po=po,
-        events=service.order_events(rt, me, po_id),
-        tasks=list_tasks(rt, me, mine=False, document_type="purchase_order", document_id=po_id),
-        error=error,
-        failed_step=step,
+        service.ORDERS,
+        po_id,
+        po=service.get_order(rt, me, po_id),
         today=rt.today(),
-    )
-
-
-@router.get("/purchasing/orders/{po_id}")
-def order_page(request: Request, po_id: int, me: PagePrincipal) -> Response:
-    return _order_page(request, me, po_id)
-
-
-@router.post("/purchasing/orders/{po_id}/steps/{name}")
-async def order_step_page(request: Request, po_id: int, name: str) -> Response:
-    rt = runtime(request)
-    return await step_from_form(
-        request,
-        apply=lambda me, fields, version: service.order_step(
-            rt, me, po_id, name, fields, expected_version=version
-        ),
-        fields=step_fields,
-        show_refusal=lambda me, exc: _order_page(
-            request, me, po_id, error=exc, step=name, status_code=exc.status
-        ),
-        done=f"/purchasing/orders/{po_id}",
+        **refused,
     )
 
 
@@ -430,3 +346,16 @@ async def supplier_item_page(request: Request, supplier_id: int) -> Response:
 
 
 __all__ = ["PR_STATES", "router"]
+
+
+# The document pages and their step forms, after the fixed paths above (/new, …).
+document_routes(
+    router,
+    "/purchasing/requisitions",
+    show=_requisition_page,
+    apply=service.requisition_step,
+    fields=step_fields,
+)
+document_routes(
+    router, "/purchasing/orders", show=_order_page, apply=service.order_step, fields=step_fields
+)
