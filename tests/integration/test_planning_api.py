@@ -300,7 +300,23 @@ def test_an_order_from_budget_to_completed_production(
         and unreconciled.json()["errors"][0]["field"] == "output_quantity"
     )
     mo = step(api, "production_manager", mo_url, mo, "complete", {"output_quantity": "4"}).json()
-    assert mo["state"] == "completed"
+    assert mo["state"] == "completed" and mo["awaiting_inspection"] == "4"
+    # J1, I2: the output waits in QC for its final inspection: not stock for anyone yet.
+    with rt.db.reading() as s:
+        on_hand = s.scalar(
+            select(StockLevel.on_hand).where(StockLevel.product_id == world.products["P1"])
+        )
+    assert on_hand == Decimal(0)
+    so = api.as_("sales_clerk", "GET", f"/api/v1/orders/{order['id']}").json()
+    assert so["lines"][0]["reserved_quantity"] == "0"
+    completed = api.as_("sales_clerk", "GET", f"/api/v1/orders/{order['id']}/events").json()[-1]
+    assert completed["name"] == "production_completed"
+    assert completed["payload"]["final_inspection"] == mo["final_inspection"]
+    # Passed: into storage and reserved for the order, which hears of it.
+    insp = api.as_("quality", "GET", f"/api/v1/inspections?q={mo['final_inspection']}").json()
+    insp = api.as_("quality", "GET", f"/api/v1/inspections/{insp['items'][0]['id']}").json()
+    passed = step(api, "quality", "/api/v1/inspections", insp, "record", {"defective": 0})
+    assert passed.status_code == 200, passed.text
     with rt.db.reading() as s:
         on_hand = s.scalar(
             select(StockLevel.on_hand).where(StockLevel.product_id == world.products["P1"])
@@ -310,7 +326,7 @@ def test_an_order_from_budget_to_completed_production(
     assert so["lines"][0]["reserved_quantity"] == "4"
     assert (
         api.as_("sales_clerk", "GET", f"/api/v1/orders/{order['id']}/events").json()[-1]["name"]
-        == "production_completed"
+        == "final_inspection_passed"
     )
 
 

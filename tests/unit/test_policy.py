@@ -33,6 +33,13 @@ def test_defaults_carry_the_rulebooks_values() -> None:
     ]
 
 
+def test_finished_goods_pass_final_inspection_unless_switched_off(tmp_path: Path) -> None:
+    assert load_policy().quality.final_inspection_on_completion is True
+    off = load_policy(write(tmp_path, "[quality]\nfinal_inspection_on_completion = false\n"))
+    assert off.quality.final_inspection_on_completion is False
+    assert off.quality.aql == "2.5"
+
+
 def test_override_changes_only_the_given_keys(tmp_path: Path) -> None:
     policy = load_policy(write(tmp_path, '[thresholds]\nreview_meeting_amount = "800000"\n'))
     assert policy.thresholds.review_meeting_amount == Decimal("800000")
@@ -48,6 +55,10 @@ def test_override_changes_only_the_given_keys(tmp_path: Path) -> None:
         ('[calendar]\ntimezone = "Mars/Olympus"\n', "calendar.timezone"),
         ('[thresholds]\nbatch_pass_rate = "high"\n', "thresholds.batch_pass_rate"),
         ("[thresholds]\nunknown_threshold = 3\n", "thresholds.unknown_threshold"),
+        (
+            '[quality]\nfinal_inspection_on_completion = "no"\n',
+            "quality.final_inspection_on_completion",
+        ),
         ('[escalation]\ninterval = "soon"\n', "escalation.interval"),
         (
             '[[tasks]]\nkind="x"\ndocument="sales_order"\nrole="finance"\nopen_on=["create"]\ndue={normal="1h"}\n',

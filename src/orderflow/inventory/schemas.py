@@ -46,7 +46,7 @@ class StockRead(BaseModel):
     on_hand: str
     reserved: str
     available: str
-    #: Received and waiting for incoming inspection: not available yet (I2).
+    #: Received or made, waiting for incoming or final inspection: not available yet (I2).
     awaiting_inspection: str = "0"
     #: Failed inspection, waiting to be returned or accepted by concession.
     rejected: str = "0"

@@ -2,7 +2,8 @@
 BOMs with overage and routings with standard times, orders short of stock, cost budgets
 in every state, production released and broken down, a plan with late orders, progress
 on the shop floor, samples and a tech pack that does not match, an outsourcing request
-for the group GM, and published plans. Some tasks are already overdue."""
+for the group GM, published plans, and a finished order whose goods wait in QC for their
+final inspection. Some tasks are already overdue."""
 
 from __future__ import annotations
 
@@ -409,4 +410,27 @@ def load(rt: Runtime, p: dict[Role, Principal]) -> None:
             reason="出口版柜体板材",
             lines=[RequisitionLineCreate(product_code="ST-Q235")],
         ),
+    )
+    _finished_waiting_for_inspection(earlier, rt, p)
+
+
+def _finished_waiting_for_inspection(
+    earlier: Runtime, rt: Runtime, p: dict[Role, Principal]
+) -> None:
+    """A small order of drives made and completed today: the goods wait in the QC area for
+    their final inspection against the customer's standards, the quality station's task,
+    and are not the order's stock until it passes them (J1, J4, I2)."""
+    order = _order(earlier, p, "C001", [("VF-55", 5)], days=12)
+    _budget(earlier, p, order["id"], "approved")
+    pi = production.release(earlier, p[Role.PLANNER], ReleaseIn(sales_order_id=order["id"]))
+    mo = pi.orders[0]  # VF-55 is assembled from bought parts: one production order
+    for seq in (10, 20):
+        production.report_progress(rt, p[Role.PRODUCTION], mo.id, {"seq": seq, "good": mo.quantity})
+    production.step_order(
+        rt,
+        p[Role.PRODUCTION_MANAGER],
+        mo.id,
+        "complete",
+        {"output_quantity": mo.quantity},
+        expected_version=None,
     )

@@ -21,6 +21,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -347,6 +348,10 @@ class QualityPolicy(_Strict):
     serious_defects: list[str] = []
     #: J2 route → roles told (in the app) besides those whose task it is.
     inform: dict[str, list[str]] = {}
+    #: J1/I2: a finished order line goes into the QC area and waits for its final
+    #: inspection before it is stock for the order; off, it goes straight into storage and
+    #: is reserved at completion (a company without a quality station).
+    final_inspection_on_completion: StrictBool = True
 
     @field_validator("aql")
     @classmethod

@@ -15,7 +15,9 @@ from typing import cast
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from orderflow.core import ports
 from orderflow.core.errors import (
+    Conflict,
     FieldError,
     PermissionDenied,
     TransitionNotAllowed,
@@ -25,7 +27,7 @@ from orderflow.core.tasks import move_due
 from orderflow.core.workflow import StepContext, apply_transition, record_fact
 from orderflow.i18n import t
 from orderflow.inventory import service as stock
-from orderflow.inventory.ledger import receive
+from orderflow.inventory.ledger import locations_of, receive, relocate
 from orderflow.inventory.models import Warehouse
 from orderflow.notify.service import queue_staff
 from orderflow.planning.axis import periods_from
@@ -41,6 +43,7 @@ from orderflow.production.flow import (
     BreakDownFields,
     CompleteFields,
     FollowUpFields,
+    InspectedFields,
     MeetingFields,
     MilestoneDoneFields,
     ObjectFields,
@@ -55,6 +58,7 @@ from orderflow.production.flow import (
     check_report,
     latest_confirmable,
     propose_milestones,
+    put_away,
 )
 from orderflow.production.models import (
     CoordinationMeeting,
@@ -561,8 +565,9 @@ def _assembly_started(ctx: StepContext, mo: ProductionOrder) -> None:
 
 
 def complete(ctx: StepContext) -> None:
-    """E13: completion is reconciled with the reports; an order's own line goes into stock
-    and is reserved for the sales order, which learns its production is complete."""
+    """E13: completion is reconciled with the reports. An order's own line goes into stock
+    and the sales order learns its production is complete; with final inspection on
+    completion (J1, I2) the goods wait in the QC area for it, else they are reserved now."""
     mo, fields = cast(ProductionOrder, ctx.doc), cast(CompleteFields, ctx.fields)
     check_completion(_ops(mo), fields.output_quantity)
     mo.output_quantity = fields.output_quantity
@@ -580,33 +585,74 @@ def complete(ctx: StepContext) -> None:
         raise ValidationFailed.of(
             [FieldError("warehouse_code", "No such warehouse", "unknown_warehouse")]
         )
-    _receive(s, warehouse.id, mo, fields.output_quantity, ctx)
     mo.output_warehouse_id = warehouse.id
     order = s.get(SalesOrder, mo.sales_order_id)
-    line = s.get(SalesOrderLine, mo.sales_order_line_id) if mo.sales_order_line_id else None
+    inspect = order is not None and ctx.policy.quality.final_inspection_on_completion
+    _receive(s, warehouse.id, mo, fields.output_quantity, ctx, location="QC" if inspect else "MAIN")
     if order is None:
         return
-    if line is not None and line.unreserved > 0:
-        want = min(line.unreserved, fields.output_quantity)
-        reserved, _ = stock.reserve(
-            s,
-            company_id=mo.company_id,
-            wants=[stock.Want(line.id, line.product_id, want)],
-            at=ctx.now,
-        )
-        line.reserved_quantity += reserved.get(line.id, Decimal(0))
-    _order_fact(
-        ctx,
-        order,
-        "production_completed",
-        {"production_order": mo.number, "quantity": f"{fields.output_quantity.normalize():f}"},
+    completed: dict[str, object] = {
+        "production_order": mo.number,
+        "quantity": f"{fields.output_quantity.normalize():f}",
+    }
+    if inspect:
+        mo.final_inspection = _request_final_inspection(ctx, mo)
+        completed["final_inspection"] = ctx.payload["final_inspection"] = mo.final_inspection
+    else:
+        _reserve_for_line(ctx, mo, fields.output_quantity)
+    _order_fact(ctx, order, "production_completed", completed)
+
+
+def _request_final_inspection(ctx: StepContext, mo: ProductionOrder) -> str:
+    """J1 + J4: quality inspects the lot against the customer's standards before shipping."""
+    return cast(
+        str,
+        ports.request_inspection(
+            ctx.session,
+            ctx.runtime,
+            ports.InspectionRequest(
+                company_id=mo.company_id,
+                stage="final",
+                product_id=mo.product_id,
+                quantity=mo.output_quantity,
+                source_document_type=mo.document_type,
+                source_document_id=mo.id,
+                source_number=mo.number,
+                sales_order_id=mo.sales_order_id,
+                lot=mo.number,
+            ),
+            ctx.actor,
+        ),
     )
 
 
+def _reserve_for_line(ctx: StepContext, mo: ProductionOrder, quantity: Decimal) -> Decimal:
+    """Hold finished goods in storage for the sales order line they were made for."""
+    s = ctx.session
+    line = s.get(SalesOrderLine, mo.sales_order_line_id) if mo.sales_order_line_id else None
+    if line is None or line.unreserved <= 0:
+        return Decimal(0)
+    reserved, _ = stock.reserve(
+        s,
+        company_id=mo.company_id,
+        wants=[stock.Want(line.id, line.product_id, min(line.unreserved, quantity))],
+        at=ctx.now,
+    )
+    got = reserved.get(line.id, Decimal(0))
+    line.reserved_quantity += got
+    return got
+
+
 def _receive(
-    s: Session, warehouse_id: int, mo: ProductionOrder, quantity: Decimal, ctx: StepContext
+    s: Session,
+    warehouse_id: int,
+    mo: ProductionOrder,
+    quantity: Decimal,
+    ctx: StepContext,
+    *,
+    location: str,
 ) -> None:
-    """Finished goods into the warehouse's main location, through the stock ledger (I2)."""
+    """Finished goods into the warehouse (QC or its main location), through the ledger (I2)."""
     receive(
         s,
         warehouse_id=warehouse_id,
@@ -616,6 +662,57 @@ def _receive(
         at=ctx.now,
         reference=mo.number,
         actor_id=ctx.actor.id,
+        location=location,
+    )
+
+
+def inspected(ctx: StepContext) -> None:
+    """The final inspection's result (J1, I2): what passed goes into storage and is reserved
+    for the order line; what failed is set aside in REJ for rework (its slip is quality's)."""
+    mo, fields = cast(ProductionOrder, ctx.doc), cast(InspectedFields, ctx.fields)
+    if mo.output_warehouse_id is None or mo.final_inspection != fields.inspection:
+        raise TransitionNotAllowed(
+            f"{mo.number}'s output does not wait for inspection {fields.inspection}",
+            transition="inspected",
+        )
+    plan = put_away(
+        waiting=mo.awaiting_inspection,
+        held_rejected=mo.rejected_quantity,
+        accepted=fields.accepted,
+        rejected=fields.rejected,
+    )
+    locations = locations_of(ctx.session, mo.output_warehouse_id)
+    for qty, source, target, reason in (
+        (plan.qc_to_main, "QC", "MAIN", "inspection_accepted"),
+        (plan.qc_to_rej, "QC", "REJ", "inspection_rejected"),
+        (plan.rej_to_main, "REJ", "MAIN", "inspection_accepted"),
+    ):
+        if qty > 0 and (
+            relocate(
+                ctx.session,
+                warehouse_id=mo.output_warehouse_id,
+                product_id=mo.product_id,
+                quantity=qty,
+                from_location_id=locations[source].id,
+                to_location_id=locations[target].id,
+                reason=reason,
+                reference=fields.inspection,
+                at=ctx.now,
+                actor_id=ctx.actor.id,
+            )
+            is None
+        ):
+            raise Conflict(f"The {source} area does not hold {qty.normalize():f} of {mo.number}")
+    mo.accepted_quantity += fields.accepted
+    mo.rejected_quantity += plan.qc_to_rej - plan.rej_to_main
+    reserved = _reserve_for_line(ctx, mo, fields.accepted) if fields.accepted > 0 else Decimal(0)
+    if fields.rejected > 0:
+        ctx.signals.add("rejected")
+    ctx.payload.update(
+        inspection=fields.inspection,
+        accepted=f"{fields.accepted.normalize():f}",
+        rejected=f"{fields.rejected.normalize():f}",
+        reserved=f"{reserved.normalize():f}",
     )
 
 

@@ -11,7 +11,12 @@ Production instruction (生产指令单), one per sales order:
 Production order, one per thing to make (a line, or a sub-assembly of it):
 
     released ──report──▶ in_progress ──report──▶ in_progress ──complete──▶ completed
-        └─────────cancel───────┴──▶ cancelled
+        └─────────cancel───────┴──▶ cancelled                    (inspected)
+
+A completed line of a sales order waits in the QC area for its final inspection
+(``quality.final_inspection_on_completion``); the inspection reports back with
+``inspected``: what passed goes into storage and is reserved for the order, what failed is
+set aside in REJ (a reworked lot inspected again comes out of REJ).
 
 Outsourcing request (外协): requested ──approve / reject / withdraw──▶ approved / rejected /
 withdrawn; only the group GM approves (E9).
@@ -166,6 +171,14 @@ class CompleteFields(_Fields):
     warehouse_code: str | None = Field(default=None, max_length=20)
 
 
+class InspectedFields(_Fields):
+    """Reported by the final inspection of the order's output (not a step taken by hand)."""
+
+    accepted: Decimal = Field(ge=0, max_digits=14, decimal_places=4)
+    rejected: Decimal = Field(ge=0, max_digits=14, decimal_places=4)
+    inspection: str = Field(min_length=1, max_length=32)
+
+
 class OutsourcingDecision(_Fields):
     note: str = Field(default="", max_length=2000)
 
@@ -293,6 +306,37 @@ def check_completion(ops: Sequence[OpState], output: Decimal) -> None:
         )
 
 
+@dataclass(frozen=True)
+class PutAway:
+    """Where an inspected lot of finished goods goes: QC → MAIN and QC → REJ for the part
+    still waiting, REJ → MAIN for a reworked part that passed when inspected again."""
+
+    qc_to_main: Decimal
+    qc_to_rej: Decimal
+    rej_to_main: Decimal
+
+
+def put_away(
+    *, waiting: Decimal, held_rejected: Decimal, accepted: Decimal, rejected: Decimal
+) -> PutAway:
+    """The lot is what waits in QC first, then what is held in REJ (a reinspection after
+    rework); more than both is refused. What is rejected again from REJ stays there."""
+    if accepted + rejected > waiting + held_rejected:
+        raise ValidationFailed.of(
+            [
+                FieldError(
+                    "accepted",
+                    f"Only {waiting.normalize():f} wait for inspection and "
+                    f"{held_rejected.normalize():f} are held as rejected",
+                    "over_inspected",
+                )
+            ]
+        )
+    from_qc = min(accepted + rejected, waiting)
+    qc_to_main = min(accepted, from_qc)
+    return PutAway(qc_to_main, from_qc - qc_to_main, accepted - qc_to_main)
+
+
 # --- lifecycles ---------------------------------------------------------------------------
 
 _PLANNING = {Role.PRODUCTION_MANAGER, Role.PLANNER, Role.ADMIN}
@@ -407,6 +451,13 @@ def order_lifecycle(**hooks: object) -> Lifecycle:
                 COMPLETED,
                 {Role.PRODUCTION_MANAGER, Role.WAREHOUSE, Role.ADMIN},
                 fields=CompleteFields,
+            ),
+            "inspected": step(
+                "inspected",
+                [COMPLETED],
+                COMPLETED,
+                {Role.QUALITY, Role.QUALITY_MANAGER, Role.ADMIN},
+                fields=InspectedFields,
             ),
             "cancel": step(
                 "cancel",

@@ -224,11 +224,24 @@ class ProductionOrder(DocumentMixin, Base):
     #: What was received into stock at completion (E13, reconciled with the reports).
     output_quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
     output_warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    #: The final inspection the output waits for in the QC area (J1, I2); None: the output
+    #: went straight into storage (a sub-assembly, or the policy's switch is off).
+    final_inspection: Mapped[str | None] = mapped_column(String(32))
+    #: What that inspection let into storage, and what it set aside in REJ (held there).
+    accepted_quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
+    rejected_quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
 
     instruction: Mapped[ProductionInstruction] = relationship(back_populates="orders")
     operations: Mapped[list[ProductionOperation]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="ProductionOperation.seq"
     )
+
+    @property
+    def awaiting_inspection(self) -> Decimal:
+        """Output still in the QC area, neither let into storage nor set aside."""
+        if self.final_inspection is None:
+            return Decimal(0)
+        return self.output_quantity - self.accepted_quantity - self.rejected_quantity
 
 
 class ProductionOperation(Base):

@@ -243,7 +243,15 @@ def order_read(
             )
             for r, seq in reports
         ],
-        allowed_transitions=lifecycle.allowed(mo, me.roles),
+        final_inspection=mo.final_inspection,
+        awaiting_inspection=_qty(mo.awaiting_inspection),
+        accepted_quantity=_qty(mo.accepted_quantity),
+        rejected_quantity=_qty(mo.rejected_quantity),
+        allowed_transitions=[
+            name
+            for name in lifecycle.allowed(mo, me.roles)
+            if name != "inspected"  # reported by the final inspection, never taken by hand
+        ],
     )
 
 

@@ -260,6 +260,12 @@ class ProductionOrderRead(BaseModel):
     late_days: int
     limited_by: str
     output_quantity: str
+    #: The final inspection the output waits for in QC (None: straight into storage).
+    final_inspection: str | None
+    #: Still in QC; let into storage (and reserved for the order); held in REJ.
+    awaiting_inspection: str
+    accepted_quantity: str
+    rejected_quantity: str
     operations: list[OperationRead]
     reports: list[ReportRead]
     allowed_transitions: list[str]

@@ -116,7 +116,11 @@ ORDERS: DocumentKind[ProductionOrder] = DocumentKind(
     model=ProductionOrder,
     lifecycle=ORDER_LIFECYCLE,
     read_permission="production.read",
-    effects={"report": effects.report, "complete": effects.complete},
+    effects={
+        "report": effects.report,
+        "complete": effects.complete,
+        "inspected": effects.inspected,
+    },
     load_options=(selectinload(ProductionOrder.operations),),
 )
 OUTSOURCING: DocumentKind[OutsourcingRequest] = DocumentKind(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import cast
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING, Any, cast
 
 from orderflow.core import ports
 from orderflow.core.errors import FieldError, FieldErrors, TransitionNotAllowed, ValidationFailed
@@ -24,6 +23,9 @@ from orderflow.quality.flow import (
 )
 from orderflow.quality.models import Inspection
 from orderflow.quality.sampling import lot_units, plan_for
+
+if TYPE_CHECKING:
+    from orderflow.core.kit import DocumentKind
 
 ZERO = Decimal(0)
 
@@ -105,9 +107,8 @@ def record(ctx: StepContext) -> None:
     )
     if fields.findings or not verdict.passed:
         _raise(ctx, insp, verdict.because, fields.findings)
-    if insp.stage == "incoming":
-        _report_to_purchase_order(ctx, insp)
-    elif insp.stage == "final" and insp.sales_order_id:
+    _report_to_source(ctx, insp)
+    if insp.stage == "final" and insp.sales_order_id:
         _report_to_sales_order(ctx, insp, verdict.passed)
     ctx.payload.update(
         pass_rate=str(verdict.pass_rate),
@@ -180,18 +181,21 @@ def _raise(
             )
 
 
-def _report_to_purchase_order(ctx: StepContext, insp: Inspection) -> None:
-    from orderflow.procurement.models import PurchaseOrder
-    from orderflow.procurement.service import ORDERS
-
-    po = ctx.session.scalar(
-        select(PurchaseOrder).where(PurchaseOrder.id == insp.source_document_id)
-    )
-    if po is None or insp.source_line is None:
+def _report_to_source(ctx: StepContext, insp: Inspection) -> None:
+    """The lot's own document moves its stock on the verdict: a purchase order's receipt
+    (incoming) or a production order's output (final) leaves the QC area through that
+    document's ``inspected`` step. A lot asked for by hand has no stock waiting."""
+    reporter = _REPORTERS.get(insp.source_document_type or "")
+    found = reporter(insp) if reporter else None
+    if found is None:
         return
-    ORDERS.step_in(
+    kind, fields = found
+    doc = ctx.session.get(kind.model, insp.source_document_id)
+    if doc is None:
+        return
+    kind.step_in(
         ctx.session,
-        po,
+        doc,
         "inspected",
         actor=ctx.actor,
         roles=ctx.roles,
@@ -199,12 +203,38 @@ def _report_to_purchase_order(ctx: StepContext, insp: Inspection) -> None:
         policy=ctx.policy,
         runtime=ctx.runtime,
         fields={
-            "line_no": insp.source_line,
+            **fields,
             "accepted": str(insp.accepted_quantity),
             "rejected": str(insp.rejected_quantity),
             "inspection": insp.number,
         },
     )
+
+
+Report = tuple["DocumentKind[Any]", dict[str, Any]]
+
+
+def _to_purchase_order(insp: Inspection) -> Report | None:
+    """An incoming lot is one line of the order's goods receipt."""
+    from orderflow.procurement.service import ORDERS
+
+    if insp.stage != "incoming" or insp.source_line is None:
+        return None
+    return ORDERS, {"line_no": insp.source_line}
+
+
+def _to_production_order(insp: Inspection) -> Report | None:
+    """A final lot is the output a completed production order put into QC for it."""
+    from orderflow.production.service import ORDERS
+
+    return (ORDERS, {}) if insp.stage == "final" else None
+
+
+#: Source document type → the document kind and fields its ``inspected`` step takes.
+_REPORTERS: dict[str, Callable[[Inspection], Report | None]] = {
+    "purchase_order": _to_purchase_order,
+    "production_order": _to_production_order,
+}
 
 
 def _report_to_sales_order(ctx: StepContext, insp: Inspection, passed: bool) -> None:
@@ -235,6 +265,9 @@ def reinspect(ctx: StepContext) -> None:
         )
     if fields.quantity is not None:
         insp.lot_quantity = fields.quantity
+    elif insp.rejected_quantity and insp.rejected_quantity < insp.lot_quantity:
+        # What was accepted is stock already: the reworked lot is what was rejected.
+        insp.lot_quantity = insp.rejected_quantity
     plan = plan_for(lot_units(insp.lot_quantity), insp.aql)
     insp.sample_size, insp.accept_number = plan.sample_size, plan.accept
     insp.inspected = insp.defective = None
@@ -246,13 +279,25 @@ def reinspect(ctx: StepContext) -> None:
 
 
 def cancel(ctx: StepContext) -> None:
-    if _insp(ctx).stage == "incoming":
+    insp = _insp(ctx)
+    if insp.stage == "incoming":
         raise ValidationFailed.of(
             [
                 FieldError(
                     "reason",
                     "A delivery's goods wait in the QC area: record their inspection instead",
                     "incoming",
+                )
+            ]
+        )
+    if insp.source_document_type in _REPORTERS:
+        raise ValidationFailed.of(
+            [
+                FieldError(
+                    "reason",
+                    f"{insp.source_number}'s goods wait in the QC area: "
+                    "record their inspection instead",
+                    "goods_waiting",
                 )
             ]
         )

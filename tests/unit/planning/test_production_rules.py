@@ -1,6 +1,6 @@
 """Pure production rules: the buffer before the due date (E1), the breakdown's proposal
 (E2), progress never more than reached an operation and completion reconciled with the
-reports (E13), cost lines through the BOM (D2), first-pass rate (E10), and the policy's
+reports (E13), finished goods put away after final inspection (J1, I2), cost lines through the BOM (D2), first-pass rate (E10), and the policy's
 planning table validated with the key named."""
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ from orderflow.policy.loader import PolicyError, load_policy
 from orderflow.production.flow import (
     OpState,
     PlanTimes,
+    PutAway,
     ReportFields,
     check_completion,
     check_confirmed_date,
     check_report,
     latest_confirmable,
     propose_milestones,
+    put_away,
 )
 from orderflow.samples.flow import first_pass_rate
 
@@ -101,6 +103,25 @@ def test_progress_never_more_than_reached_an_operation_and_output_matches_the_la
     with pytest.raises(ValidationFailed) as refused:
         check_completion(ops, Decimal(8))
     assert refused.value.errors[0].field == "output_quantity"
+
+
+def test_an_inspected_lot_leaves_qc_first_then_the_reworked_rejects() -> None:
+    D = Decimal
+    # First inspection of 4 waiting in QC: 3 pass into storage, 1 is set aside.
+    assert put_away(waiting=D(4), held_rejected=D(0), accepted=D(3), rejected=D(1)) == PutAway(
+        qc_to_main=D(3), qc_to_rej=D(1), rej_to_main=D(0)
+    )
+    # The reworked one inspected again passes: out of REJ, nothing left in QC to move.
+    assert put_away(waiting=D(0), held_rejected=D(1), accepted=D(1), rejected=D(0)) == PutAway(
+        D(0), D(0), D(1)
+    )
+    # Two reworked, one fails again: it simply stays in REJ.
+    assert put_away(waiting=D(0), held_rejected=D(2), accepted=D(1), rejected=D(1)) == PutAway(
+        D(0), D(0), D(1)
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        put_away(waiting=D(4), held_rejected=D(0), accepted=D(4), rejected=D(1))
+    assert refused.value.errors[0].code == "over_inspected"
 
 
 def test_cost_lines_through_every_level_with_overage() -> None:
