@@ -22,4 +22,5 @@ fi
 
 .venv/bin/ruff check src tests bench
 .venv/bin/ruff format --check src tests bench
+.venv/bin/mypy src
 .venv/bin/python -m pytest "$@"

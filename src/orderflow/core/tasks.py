@@ -32,7 +32,7 @@ from orderflow.core.calendar import BusinessCalendar
 from orderflow.core.clock import as_utc
 from orderflow.core.documents import DocumentMixin
 from orderflow.core.durations import parse_duration
-from orderflow.db import Base
+from orderflow.db import Base, table_of
 from orderflow.policy.loader import Policy, TaskRule
 
 OPEN, DONE, CANCELLED = "open", "done", "cancelled"
@@ -145,7 +145,7 @@ class TaskChanges:
     closed: list[str]
 
 
-_tasks = Task.__table__
+_tasks = table_of(Task)
 _this_document = and_(
     _tasks.c.document_type == bindparam("doc_type"),
     _tasks.c.document_id == bindparam("doc_id"),
@@ -229,7 +229,7 @@ def apply_task_rules(
         )
     connection = session.connection()
     # A kind already open on this document stays as it is (the partial unique index).
-    opened = connection.execute(_OPEN_TASKS[connection.dialect.name], rows).scalars().all()
+    opened: Any = connection.execute(_OPEN_TASKS[connection.dialect.name], rows).scalars().all()
     return TaskChanges(list(opened), to_close)
 
 

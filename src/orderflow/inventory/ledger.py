@@ -24,12 +24,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import CursorResult, Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from orderflow.db import table_of
 from orderflow.inventory.models import (
     STANDARD_LOCATIONS,
     Location,
@@ -42,10 +43,10 @@ from orderflow.inventory.models import (
 )
 
 ZERO = Decimal(0)
-_levels = StockLevel.__table__
-_bins = LocationStock.__table__
-_moves = StockMove.__table__
-_locations = Location.__table__
+_levels = table_of(StockLevel)
+_bins = table_of(LocationStock)
+_moves = table_of(StockMove)
+_locations = table_of(Location)
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def post_moves(
     parts = [p for p in parts if p.quantity != 0]
     if not parts and not release:
         raise ValueError("a posting needs at least one non-zero part")
-    kinds = dict(
+    kinds: dict[int, str] = dict(
         session.execute(
             select(_locations.c.id, _locations.c.kind).where(
                 _locations.c.id.in_({p.location_id for p in parts}),
@@ -224,14 +225,17 @@ def _move_bin(session: Session, part: Part, product_id: int) -> None:
             _bins,
             {"location_id": part.location_id, "product_id": product_id, "quantity": 0},
         )
-    done = session.execute(
-        update(_bins)
-        .where(
-            _bins.c.location_id == part.location_id,
-            _bins.c.product_id == product_id,
-            _bins.c.quantity + part.quantity >= 0,
-        )
-        .values(quantity=_bins.c.quantity + part.quantity)
+    done = cast(
+        CursorResult[Any],
+        session.execute(
+            update(_bins)
+            .where(
+                _bins.c.location_id == part.location_id,
+                _bins.c.product_id == product_id,
+                _bins.c.quantity + part.quantity >= 0,
+            )
+            .values(quantity=_bins.c.quantity + part.quantity)
+        ),
     ).rowcount
     if done != 1:
         raise _Refused
@@ -409,8 +413,10 @@ def check(session: Session) -> list[str]:
             ).group_by(_moves.c.location_id, _moves.c.product_id)
         )
     }
-    kinds = dict(session.execute(select(_locations.c.id, _locations.c.kind)).all())
-    warehouse_of = dict(session.execute(select(_locations.c.id, _locations.c.warehouse_id)).all())
+    kinds: dict[int, str] = dict(session.execute(select(_locations.c.id, _locations.c.kind)).all())
+    warehouse_of: dict[int, int] = dict(
+        session.execute(select(_locations.c.id, _locations.c.warehouse_id)).all()
+    )
     storage: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for row in session.execute(select(_bins.c.location_id, _bins.c.product_id, _bins.c.quantity)):
         key = (row.location_id, row.product_id)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from orderflow.db import table_of
 from orderflow.inventory import ledger
 from orderflow.inventory.models import Reservation, StockLevel, Warehouse
 
@@ -39,8 +40,8 @@ class Shortage:
         return self.wanted - self.reserved
 
 
-_stock = StockLevel.__table__
-_warehouses = Warehouse.__table__
+_stock = table_of(StockLevel)
+_warehouses = table_of(Warehouse)
 # The statements below run on the session's connection: they touch no ORM state, so they
 # need not (and must not, on this hot path) flush the session first as Session.execute does.
 
@@ -69,7 +70,7 @@ _CANDIDATES = (
     )
     .order_by((_stock.c.on_hand - _stock.c.reserved).desc(), _stock.c.id)
 )
-_INSERT_RESERVATIONS = insert(Reservation.__table__)
+_INSERT_RESERVATIONS = insert(table_of(Reservation))
 
 
 def _try_reserve(session: Session, level_id: int, qty: Decimal) -> bool:
@@ -87,7 +88,7 @@ def _reserve_from(session: Session, level_id: int, take: Decimal) -> Decimal:
             return Decimal(0)
         if _try_reserve(session, level_id, take):
             return take
-        free = session.connection().execute(_FREE, {"level_id": level_id}).scalar_one()
+        free: Decimal = session.connection().execute(_FREE, {"level_id": level_id}).scalar_one()
         take = min(take, Decimal(free))
     return Decimal(0)
 
@@ -143,7 +144,7 @@ def reserve(
 def available(
     session: Session, *, company_id: int, product_ids: Iterable[int]
 ) -> dict[int, Decimal]:
-    rows = session.execute(
+    rows: Any = session.execute(
         select(_stock.c.product_id, func.sum(_stock.c.on_hand - _stock.c.reserved))
         .join(Warehouse, Warehouse.id == _stock.c.warehouse_id)
         .where(_stock.c.product_id.in_(list(product_ids)), Warehouse.company_id == company_id)

@@ -4,6 +4,7 @@ ledger's moves: every change goes through ``inventory.ledger`` in the caller's t
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -116,7 +117,7 @@ def adjust(
     problems.raise_if_any()
     assert warehouse is not None and product is not None
     # Through the ledger: a negative adjustment may not take on-hand below what orders hold.
-    move = {
+    move: dict[str, Any] = {
         "warehouse_id": warehouse.id,
         "product_id": product.id,
         "quantity": abs(data.quantity),

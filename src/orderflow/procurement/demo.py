@@ -23,13 +23,13 @@ from orderflow.inventory.models import Warehouse
 from orderflow.org.models import Company
 from orderflow.procurement import service
 from orderflow.procurement.models import Supplier, SupplierItem
-from orderflow.procurement.schemas import OrderCreate, RequisitionCreate
+from orderflow.procurement.schemas import OrderCreate, RequisitionCreate, RequisitionLineCreate
 from orderflow.quality import service as quality
 from orderflow.runtime import Principal, Runtime
 from orderflow.sales.models import SalesOrder
 from orderflow.warehouse import service as warehouse
 from orderflow.warehouse.models import TransferOrder
-from orderflow.warehouse.schemas import CountCreate, CustomerSuppliedCreate
+from orderflow.warehouse.schemas import CountCreate, CustomerSuppliedCreate, ProductQuantity
 
 D = Decimal
 
@@ -216,12 +216,9 @@ def _purchases(
             sales_order_id=orders[1] if len(orders) > 1 else None,
             reason="控制柜配线",
             lines=[
-                {
-                    "product_code": "CU-2.5",
-                    "unit_use": "42",
-                    "for_quantity": "6",
-                    "allowance": "0.05",
-                }
+                RequisitionLineCreate(
+                    product_code="CU-2.5", unit_use=D(42), for_quantity=D(6), allowance=D("0.05")
+                )
             ],
         ),
     )
@@ -389,7 +386,7 @@ def _warehouse(rt: Runtime, p: dict[Role, Principal], orders: list[int]) -> None
             sales_order_id=order,
             customer_code=None if order else "C001",
             expected_date=today - timedelta(days=1),
-            lines=[{"product_code": "CS-NAMEPLATE", "quantity": "12"}],
+            lines=[ProductQuantity(product_code="CS-NAMEPLATE", quantity=D("12"))],
             note="客户确认随第二批图纸寄出",
         ),
     )
@@ -399,7 +396,7 @@ def _warehouse(rt: Runtime, p: dict[Role, Principal], orders: list[int]) -> None
         CustomerSuppliedCreate(
             customer_code="C002",
             expected_date=today,
-            lines=[{"product_code": "CS-NAMEPLATE", "quantity": "30"}],
+            lines=[ProductQuantity(product_code="CS-NAMEPLATE", quantity=D("30"))],
         ),
     )
     warehouse.step(

@@ -81,19 +81,19 @@ def purchase_supply(
     wanted = set(product_ids)
     for po in orders:
         arrives = po.expected_date or po.supplier_promised_date or po.due_date
-        for line in po.lines:
-            if line.product_id not in wanted:
+        for bought in po.lines:
+            if bought.product_id not in wanted:
                 continue
             for quantity, when, ref in (
-                (line.outstanding, arrives, po.number),
+                (bought.outstanding, arrives, po.number),
                 # Arrived and waiting for incoming inspection: usable once it passes.
-                (line.awaiting_inspection, po.updated_at.date(), f"{po.number} QC"),
+                (bought.awaiting_inspection, po.updated_at.date(), f"{po.number} QC"),
             ):
                 if quantity > 0:
                     out.append(
                         ports.Supply(
                             company_id=po.company_id,
-                            product_id=line.product_id,
+                            product_id=bought.product_id,
                             quantity=quantity,
                             available_on=when,
                             source="purchase",

@@ -473,12 +473,12 @@ def _requisition_items(
                 f"from_requisitions[{i}]", "No such open requisition", "unknown_requisition"
             )
             continue
-        for rl in req.lines:
-            if rl.open_quantity > 0:
-                item = OrderLineCreate(requisition=number, requisition_line=rl.line_no)
-                out.append((f"from_requisitions[{i}]", None, item, rl))
+        for open_line in req.lines:
+            if open_line.open_quantity > 0:
+                item = OrderLineCreate(requisition=number, requisition_line=open_line.line_no)
+                out.append((f"from_requisitions[{i}]", None, item, open_line))
     for i, item in enumerate(data.lines):
-        rl = None
+        rl: RequisitionLine | None = None
         if item.requisition:
             req = reqs.get(item.requisition)
             rl = (

@@ -253,7 +253,7 @@ def quality_stats(
     start = datetime.combine(since, time(0), zone)
     end = datetime.combine(until + timedelta(days=1), time(0), zone)
     with rt.db.reading() as session:
-        rows = session.execute(
+        rows: Any = session.execute(
             select(
                 Inspection.stage,
                 Inspection.state,

@@ -3,21 +3,28 @@ their findings, and what the findings raised."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from orderflow.catalog.models import Product
-from orderflow.core.errors import NotFound, OrderFlowError, ValidationFailed, validate
+from orderflow.core.errors import NotFound, ValidationFailed, validate
 from orderflow.exception_slips.service import list_slips
 from orderflow.quality import service
 from orderflow.quality.flow import CATEGORIES, SEVERITIES
 from orderflow.quality.models import Inspection
 from orderflow.quality.schemas import InspectionCreate
 from orderflow.runtime import Principal
-from orderflow.tasks.service import list_tasks
-from orderflow.web.documents import DOCUMENT_PAGES, nested_form_fields, step_from_form
+from orderflow.web.documents import (
+    DOCUMENT_PAGES,
+    document_page,
+    document_routes,
+    nested_form_fields,
+)
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -88,56 +95,36 @@ def inspection_by_number(request: Request, number: str, me: PagePrincipal) -> Re
     return RedirectResponse(f"/quality/inspections/{found}", status_code=303)
 
 
-def _inspection_page(
-    request: Request,
-    me: Principal,
-    insp_id: int,
-    *,
-    error: OrderFlowError | None = None,
-    step: str | None = None,
-    status_code: int = 200,
-) -> Response:
+def _inspection_page(request: Request, me: Principal, insp_id: int, **refused: Any) -> Response:
     rt = runtime(request)
-    return render(
+    return document_page(
         request,
+        me,
         "quality_inspection.html",
-        status_code=status_code,
+        service.INSPECTIONS,
+        insp_id,
         insp=service.get_inspection(rt, me, insp_id),
-        events=service.inspection_events(rt, me, insp_id),
-        tasks=list_tasks(rt, me, mine=False, document_type="inspection", document_id=insp_id),
-        error=error,
-        failed_step=step,
         categories=CATEGORIES,
         severities=SEVERITIES,
         defect_kinds=rt.policy.quality.defect_kinds,
         threshold=rt.policy.thresholds.batch_pass_rate,
+        **refused,
     )
 
 
-@router.get("/quality/inspections/{insp_id}")
-def inspection_page(request: Request, insp_id: int, me: PagePrincipal) -> Response:
-    return _inspection_page(request, me, insp_id)
-
-
-def _record_fields(form: object) -> dict[str, object]:
-    fields = nested_form_fields(form)  # type: ignore[arg-type]
+def _record_fields(form: FormData) -> dict[str, Any]:
+    fields = nested_form_fields(form)
     # A findings row with only its defaults (severity, quantity) but no defect is no finding.
     if isinstance(fields.get("findings"), list):
         fields["findings"] = [f for f in fields["findings"] if f.get("defect")]
     return fields
 
 
-@router.post("/quality/inspections/{insp_id}/steps/{name}")
-async def inspection_step_page(request: Request, insp_id: int, name: str) -> Response:
-    rt = runtime(request)
-    return await step_from_form(
-        request,
-        apply=lambda me, fields, version: service.inspection_step(
-            rt, me, insp_id, name, fields, expected_version=version
-        ),
-        fields=_record_fields,
-        show_refusal=lambda me, exc: _inspection_page(
-            request, me, insp_id, error=exc, step=name, status_code=exc.status
-        ),
-        done=f"/quality/inspections/{insp_id}",
-    )
+# The inspection pages and their step forms, after the fixed paths above.
+document_routes(
+    router,
+    "/quality/inspections",
+    show=_inspection_page,
+    apply=service.inspection_step,
+    fields=_record_fields,
+)

@@ -329,13 +329,13 @@ def create_customer_supplied(
             problems.add("warehouse_code", "No such warehouse", "unknown_warehouse")
         if data.expected_date < rt.today():
             problems.add("expected_date", "The date is past", "past_date")
-        lines = []
+        lines: list[CustomerSuppliedLine] = []
         for i, item in enumerate(data.lines):
-            query = select(Product).where(Product.company_id == company)
+            products = select(Product).where(Product.company_id == company)
             product = session.scalar(
-                query.where(Product.id == item.product_id)
+                products.where(Product.id == item.product_id)
                 if item.product_id is not None
-                else query.where(Product.code == item.product_code)
+                else products.where(Product.code == item.product_code)
             )
             if product is None:
                 problems.add(f"lines[{i}].product_code", "No such product", "unknown_product")
@@ -551,7 +551,7 @@ def warehouse_supply(
                 sales_order_id=tr.sales_order_id,
             )
         )
-    for notice, line in session.execute(
+    for notice, expected in session.execute(
         select(CustomerSupplied, CustomerSuppliedLine)
         .join(CustomerSuppliedLine, CustomerSuppliedLine.notice_id == CustomerSupplied.id)
         .where(
@@ -563,8 +563,8 @@ def warehouse_supply(
         out.append(
             ports.Supply(
                 company_id=notice.company_id,
-                product_id=line.product_id,
-                quantity=line.promised_quantity,
+                product_id=expected.product_id,
+                quantity=expected.promised_quantity,
                 available_on=notice.new_expected_date or notice.expected_date,
                 source="customer_supplied",
                 reference=notice.number,

@@ -3,11 +3,13 @@ to ship and to receive, customer-supplied material to sign in, counts, stock by 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
@@ -109,7 +111,7 @@ def desk_page(request: Request, me: PagePrincipal, warehouse: str = "") -> Respo
     return _desk(request, me, warehouse)
 
 
-CREATES = {
+CREATES: dict[str, tuple[type[BaseModel], Callable[..., Any]]] = {
     "transfers": (TransferCreate, service.create_transfer),
     "customer-supplied": (CustomerSuppliedCreate, service.create_customer_supplied),
     "counts": (CountCreate, service.create_count),
