@@ -115,12 +115,16 @@ def test_a_bad_form_shows_each_error_and_saves_nothing(
     answer = browser.post("/orders/new", data=data)
     assert answer.status_code == 422
     assert 'id="error-lines-1-quantity"' in answer.text  # the form's shape is checked first
+    assert "必须大于 0" in answer.text  # in the page's language (zh-CN by default)
     assert 'value="2001-01-01"' in answer.text  # what was typed is kept
     data["quantity[]"] = ["1", "2"]
     answer = browser.post("/orders/new", data=data)
     assert answer.status_code == 422
     for field in ("requested_date", "lines-0-product_id"):  # then every business rule at once
         assert f'id="error-{field}"' in answer.text
+    assert "日期已过：" in answer.text  # the label, then the service's own words
+    english = browser.post("/orders/new?lang=en", data=data)
+    assert "日期已过" not in english.text and "The requested date is in the past" in english.text
     assert orders(rt) == 0
 
 

@@ -18,6 +18,7 @@ from orderflow.changes.schemas import ChangeCreate, DesignErrorCreate
 from orderflow.core.errors import FieldError, OrderFlowError, ValidationFailed, validate
 from orderflow.runtime import Principal
 from orderflow.web.documents import document_page, document_routes, form_fields
+from orderflow.web.field_errors import form_errors
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -78,7 +79,7 @@ async def create_change_page(request: Request, order_id: int) -> Response:
         from orderflow.sales.service import get_order
 
         order = await run_in_threadpool(get_order, rt, me, order_id)
-        errors = {e.field: e.message for e in exc.errors} or {"description": exc.detail}
+        errors = form_errors(request, exc) or {"description": exc.detail}
         return render(
             request,
             "changes_new.html",
@@ -210,7 +211,7 @@ async def issue_design_error_page(request: Request, order_id: int) -> Response:
     except OrderFlowError as exc:
         if exc.status == 404:
             raise
-        errors = {e.field: e.message for e in exc.errors} or {"form": exc.detail}
+        errors = form_errors(request, exc) or {"form": exc.detail}
         return await run_in_threadpool(
             partial(
                 _new_design_error_page,

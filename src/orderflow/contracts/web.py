@@ -24,6 +24,7 @@ from orderflow.web.documents import (
     document_routes,
     form_version,
 )
+from orderflow.web.field_errors import form_errors
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -127,7 +128,7 @@ async def draw_contract(
     except OrderFlowError as exc:
         if exc.status == 404:
             raise
-        errors = {e.field: e.message for e in exc.errors} or {"form": exc.detail}
+        errors = form_errors(request, exc) or {"form": exc.detail}
         try:
             return await run_in_threadpool(
                 partial(

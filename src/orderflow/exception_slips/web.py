@@ -15,6 +15,7 @@ from orderflow.exception_slips.schemas import SlipCreate
 from orderflow.runtime import Principal
 from orderflow.tasks.service import list_tasks
 from orderflow.web.documents import DOCUMENT_PAGES, document_routes, form_fields
+from orderflow.web.field_errors import form_errors
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -82,7 +83,7 @@ async def raise_slip_page(request: Request) -> Response:
                 mine=False,
                 state="",
                 kind="",
-                errors={e.field: e.message for e in failed.errors},
+                errors=form_errors(request, failed),
                 values=values,
                 status=422,
             )

@@ -10,7 +10,6 @@ refusal (403, 404) is the usual error page.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -19,47 +18,11 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from orderflow import i18n
 from orderflow.core.access import require
-from orderflow.core.errors import FieldError, OrderFlowError
+from orderflow.core.errors import OrderFlowError
 from orderflow.runtime import Principal
+from orderflow.web.field_errors import Errors, form_errors
 from orderflow.web.session import check_csrf, page_principal
-
-Errors = dict[str, str]
-
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_INDEX = re.compile(r"\[\d+\]")
-
-
-def message(error: FieldError, locale: str) -> str:
-    """One refusal in the page's language.
-
-    Looked up by the field's own name and code (``md.error.email.value_error``), then by
-    the code alone (``md.error.string_too_short``); the limit in the original message (the
-    10 of "at least 10 characters") fills ``{n}``. A code without a message keeps the
-    service's English text, so nothing is ever hidden.
-    """
-    found = _NUMBER.search(error.message)
-    n = found.group(0) if found else ""
-    code = "missing" if error.code == "string_too_short" and n == "1" else error.code
-    leaf = _INDEX.sub("", error.field).rsplit(".", 1)[-1]
-    catalog = i18n.catalog(locale if locale in i18n.LOCALES else "zh-CN")
-    for key in (f"md.error.{leaf}.{code}", f"md.error.{code}"):
-        if key in catalog:
-            return catalog[key].format(n=n)
-    return error.message
-
-
-def field_messages(
-    errors: list[FieldError], locale: str, inputs: Mapping[str, str] | None = None
-) -> Errors:
-    """Refusals by the form input they belong to (``inputs`` renames API field paths)."""
-    out: Errors = {}
-    for error in errors:
-        name = (inputs or {}).get(error.field, error.field)
-        text = message(error, locale)
-        out[name] = f"{out[name]}; {text}" if name in out else text
-    return out
 
 
 def text_values(form: FormData, *, skip: tuple[str, ...] = ("csrf_token",)) -> dict[str, str]:
@@ -105,7 +68,6 @@ async def post_form(
     except OrderFlowError as exc:
         if not exc.errors or exc.status not in (409, 422):
             raise
-        locale = getattr(request.state, "locale", "zh-CN")
-        errors = field_messages(exc.errors, locale, inputs)
+        errors = form_errors(request, exc, inputs)
         return await run_in_threadpool(again, me, form, errors, exc.status)
     return RedirectResponse(done(saved), status_code=303)

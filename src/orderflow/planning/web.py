@@ -15,6 +15,7 @@ from orderflow.core.errors import ValidationFailed, validate
 from orderflow.planning import achievement, promising, read, service
 from orderflow.planning.schemas import PromiseIn
 from orderflow.planning.snapshot import Calendar
+from orderflow.web.field_errors import form_errors
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -142,6 +143,6 @@ async def promise_page(request: Request) -> Response:
         data = validate(PromiseIn, body)
         answer = await run_in_threadpool(promising.ask, runtime(request), me, data)
     except ValidationFailed as exc:
-        errors = {e.field: e.message for e in exc.errors}
+        errors = form_errors(request, exc)
         return await run_in_threadpool(_promise_page, request, values, None, errors, 422)
     return await run_in_threadpool(_promise_page, request, values, answer, {})

@@ -34,6 +34,7 @@ from orderflow.web.documents import (
     document_routes,
     nested_form_fields,
 )
+from orderflow.web.field_errors import form_errors
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -113,10 +114,6 @@ def step_fields(form: Any) -> dict[str, Any]:
     return fields
 
 
-def _errors(exc: ValidationFailed) -> dict[str, str]:
-    return {e.field: e.message for e in exc.errors}
-
-
 # --- requisitions -----------------------------------------------------------------------------
 
 
@@ -169,7 +166,9 @@ def _entry_form_routes(
         except ValidationFailed as exc:
             values["idempotency_key"] = key
             values["lines"] += [{}] * max(0, BLANK_LINES - len(values["lines"]))
-            return await run_in_threadpool(form, request, me, values, _errors(exc), 422)
+            return await run_in_threadpool(
+                form, request, me, values, form_errors(request, exc), 422
+            )
         return RedirectResponse(f"{path}/{made.id}", status_code=303)
 
     router.add_api_route(f"{path}/new", new_page, methods=["GET"])
@@ -285,7 +284,7 @@ async def create_supplier_page(request: Request) -> Response:
                 status_code=failed.status,
                 suppliers=suppliers.list_suppliers(rt, me),
                 q="",
-                errors={e.field: e.message for e in failed.errors} or {"code": failed.detail},
+                errors=form_errors(request, failed) or {"code": failed.detail},
                 values=values,
             )
         )
@@ -338,7 +337,7 @@ async def supplier_item_page(request: Request, supplier_id: int) -> Response:
                 status_code=failed.status,
                 supplier=current,
                 orders=[],
-                errors={e.field.split(".")[-1]: e.message for e in failed.errors},
+                errors={k.split(".")[-1]: v for k, v in form_errors(request, failed).items()},
                 **_choices(rt, me),
             )
         )

@@ -25,6 +25,7 @@ from orderflow.web.documents import (
     document_routes,
     nested_form_fields,
 )
+from orderflow.web.field_errors import form_errors
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -75,9 +76,7 @@ async def create_inspection_page(request: Request) -> Response:
         data = validate(InspectionCreate, nested_form_fields(form))
         insp = await run_in_threadpool(service.create_inspection, runtime(request), me, data)
     except ValidationFailed as exc:
-        return await run_in_threadpool(
-            _station, request, me, {e.field: e.message for e in exc.errors}, 422
-        )
+        return await run_in_threadpool(_station, request, me, form_errors(request, exc), 422)
     return RedirectResponse(f"/quality/inspections/{insp.id}", status_code=303)
 
 

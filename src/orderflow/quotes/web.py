@@ -19,6 +19,7 @@ from orderflow.quotes.schemas import QuoteCreate
 from orderflow.review.web import create_from_order
 from orderflow.runtime import Principal
 from orderflow.web.documents import document_page, document_routes
+from orderflow.web.field_errors import form_errors
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -131,7 +132,7 @@ async def create_enquiry_quote(request: Request) -> Response:
     except OrderFlowError as exc:
         if exc.status == 404:
             raise
-        errors = {e.field: e.message for e in exc.errors} or {"form": exc.detail}
+        errors = form_errors(request, exc) or {"form": exc.detail}
         return await run_in_threadpool(
             partial(
                 _enquiry_page, request, me, values=values, errors=errors, status_code=exc.status

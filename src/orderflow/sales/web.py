@@ -21,6 +21,7 @@ from orderflow.sales.models import Channel, Priority
 from orderflow.sales.schemas import OrderCreate
 from orderflow.tasks.service import list_tasks
 from orderflow.web.documents import form_fields, step_from_form
+from orderflow.web.field_errors import form_errors
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, runtime
 
@@ -187,7 +188,7 @@ async def create_order_page(request: Request) -> Response:
             idempotency_key=values["idempotency_key"] or None,
         )
     except ValidationFailed as exc:
-        errors = {e.field: e.message for e in exc.errors}
+        errors = form_errors(request, exc)
         return await run_in_threadpool(_form_page, request, me, values, errors, 422)
     return RedirectResponse(f"/orders/{order.id}", status_code=303)
 

@@ -22,6 +22,7 @@ from orderflow.web.documents import (
     document_routes,
     form_fields,
 )
+from orderflow.web.field_errors import form_errors
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -72,7 +73,7 @@ async def create_sample_page(request: Request) -> Response:
             service.create_sample, runtime(request), me, validate(SampleCreate, body)
         )
     except ValidationFailed as exc:
-        errors = {e.field: e.message for e in exc.errors}
+        errors = form_errors(request, exc)
         return await run_in_threadpool(
             partial(_list, request, me, values=values, errors=errors, status_code=422)
         )

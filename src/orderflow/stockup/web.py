@@ -17,6 +17,7 @@ from orderflow.stockup import service
 from orderflow.stockup.schemas import StockUpCreate
 from orderflow.tasks.service import list_tasks
 from orderflow.web.documents import document_routes, form_fields
+from orderflow.web.field_errors import form_errors
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -69,7 +70,7 @@ async def issue_stock_up_page(request: Request, order_id: int) -> Response:
     except OrderFlowError as exc:
         if exc.status == 404:
             raise
-        errors = {e.field: e.message for e in exc.errors} or {"form": exc.detail}
+        errors = form_errors(request, exc) or {"form": exc.detail}
         return await run_in_threadpool(
             partial(
                 _new_page,

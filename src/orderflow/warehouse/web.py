@@ -28,6 +28,7 @@ from orderflow.tasks.service import list_tasks
 from orderflow.warehouse import service
 from orderflow.warehouse.schemas import CountCreate, CustomerSuppliedCreate, TransferCreate
 from orderflow.web.documents import DOCUMENT_PAGES, nested_form_fields, step_from_form
+from orderflow.web.field_errors import form_errors
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
@@ -131,7 +132,7 @@ async def create_page(request: Request, path: str) -> Response:
             create, runtime(request), me, validate(schema, nested_form_fields(form))
         )
     except ValidationFailed as exc:
-        errors = {f"{path}.{e.field}": e.message for e in exc.errors}
+        errors = {f"{path}.{k}": v for k, v in form_errors(request, exc).items()}
         return await run_in_threadpool(lambda: _desk(request, me, "", errors, 422))
     return RedirectResponse(f"/warehouse/{path}/{doc.id}", status_code=303)
 

@@ -1,11 +1,16 @@
-"""A refusal reads in the page's language, with the limit the rule named."""
+"""A refusal reads in the page's language, with the limit or the detail the rule named."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+import orderflow
 from orderflow.core.errors import FieldError
-from orderflow.masterdata.forms import field_messages, message
+from orderflow.i18n import catalog
+from orderflow.web.field_errors import field_messages, message
 
 
 @pytest.mark.parametrize(
@@ -61,3 +66,30 @@ def test_refusals_land_on_their_inputs_and_two_on_one_input_are_both_shown() -> 
         "contact_name": "Required",
         "code": "Already used; Letters, digits and . _ - only",
     }
+
+
+def test_a_rule_of_the_service_keeps_its_detail_under_the_label() -> None:
+    error = FieldError(
+        "customer_id", "Credit limit exceeded: 300 ordered, 100 available", "credit_limit"
+    )
+    assert (
+        message(error, "zh-CN") == "超出信用额度：Credit limit exceeded: 300 ordered, 100 available"
+    )
+    assert message(error, "en") == "Credit limit exceeded: 300 ordered, 100 available"
+
+
+def test_every_refusal_code_the_services_use_reads_in_chinese() -> None:
+    """A new rule with a new code must bring its words: scan the services for the codes
+    they refuse with (the last argument of FieldError(...) / problems.add(...))."""
+    source = Path(orderflow.__file__).parent
+    call = re.compile(r"(?:\.add|FieldError)\(\s*(.*?)\)\s*(?:\n|\]|,)", re.S)
+    codes = {
+        found.group(1)
+        for path in source.rglob("*.py")
+        for args in call.findall(path.read_text(encoding="utf-8"))
+        if "," in args and (found := re.search(r'"([a-z_]+)"\s*,?\s*$', args.strip()))
+    }
+    assert len(codes) > 50  # the scan itself still finds them
+    chinese = catalog("zh-CN")
+    missing = sorted(c for c in codes if f"field_error.{c}" not in chinese)
+    assert missing == []
