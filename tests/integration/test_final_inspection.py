@@ -289,3 +289,84 @@ def test_the_pages_lead_from_the_production_order_to_its_inspection_and_back(
         assert found.status_code == 303
         page = web.get(found.headers["location"]).text
         assert f'href="/production/orders/{top["id"]}"' in page
+
+
+def failed_lot(rt: Runtime, world: World, api: Api, rejected: str) -> tuple[Any, Any]:
+    """The order's 4 finished units inspected: ``rejected`` of them set aside in REJ."""
+    order, top, _ = made_and_completed(rt, world, api)
+    insp = inspection_of(api, top)
+    ok(
+        step(
+            api,
+            "quality",
+            QI_URL,
+            insp,
+            "record",
+            {
+                "defective": 1,
+                "rejected_quantity": rejected,
+                "quality_standard_met": False,
+                "shipping_standard_met": True,
+                "findings": [{"defect": "appearance", "quantity": 1}],
+            },
+        )
+    )
+    return order, ok(api.as_("production", "GET", f"{MO_URL}/{top['id']}"))
+
+
+def test_rejected_finished_goods_are_scrapped_or_accepted_by_the_quality_heads_concession(
+    rt: Runtime, world: World, api: Api
+) -> None:
+    order, top = failed_lot(rt, world, api, rejected="2")
+    assert (top["rejected_quantity"], reserved_for(api, order)) == ("2", "2")
+    assert (
+        "settle_rejects"
+        in ok(api.as_("quality_manager", "GET", f"{MO_URL}/{top['id']}"))["allowed_transitions"]
+    )
+    with TestClient(create_app(rt, migrate=False, worker=False), follow_redirects=False) as web:
+        login(web, "quality_manager")
+        page = web.get(f"/production/orders/{top['id']}").text
+        assert 'id="step-settle_rejects"' in page and 'name="action"' in page
+
+    # More than is held, or a concession by production, is refused and moves nothing.
+    too_much = step(
+        api, "quality_manager", MO_URL, top, "settle_rejects", {"action": "scrap", "quantity": "3"}
+    )
+    assert too_much.status_code == 422 and too_much.json()["errors"][0]["code"] == "over_rejected"
+    not_theirs = step(
+        api, "production_manager", MO_URL, top, "settle_rejects", {"action": "concession"}
+    )
+    assert not_theirs.status_code == 403
+    assert stock_of(api, "P1")["rejected"] == "2"
+
+    # One is scrapped: gone from REJ and from on hand; nothing comes back to QC.
+    top = ok(
+        step(
+            api, "production_manager", MO_URL, top, "settle_rejects",
+            {"action": "scrap", "quantity": "1", "note": "外壳变形"},
+        )
+    )  # fmt: skip
+    assert (top["rejected_quantity"], top["scrapped_quantity"], top["awaiting_inspection"]) == (
+        "1",
+        "1",
+        "0",
+    )
+    assert stock_of(api, "P1") == {
+        "on_hand": "2",
+        "reserved": "2",
+        "available": "0",
+        "awaiting_inspection": "0",
+        "rejected": "1",
+    }
+    # The other is accepted as it is by the quality head: into storage, held for the order.
+    top = ok(step(api, "quality_manager", MO_URL, top, "settle_rejects", {"action": "concession"}))
+    assert (top["accepted_quantity"], top["rejected_quantity"]) == ("3", "0")
+    assert stock_of(api, "P1")["rejected"] == "0"
+    assert reserved_for(api, order) == "3"
+    assert "settle_rejects" not in top["allowed_transitions"]
+    # With nothing held any more, the step is refused.
+    again = step(api, "quality_manager", MO_URL, top, "settle_rejects", {"action": "scrap"})
+    assert again.status_code == 409, again.text
+    events = ok(api.as_("production", "GET", f"{MO_URL}/{top['id']}/events"))
+    assert [e["payload"].get("action") for e in events[-2:]] == ["scrap", "concession"]
+    ledger_balances(rt)

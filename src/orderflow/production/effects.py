@@ -27,7 +27,7 @@ from orderflow.core.tasks import move_due
 from orderflow.core.workflow import StepContext, apply_transition, record_fact
 from orderflow.i18n import t
 from orderflow.inventory import service as stock
-from orderflow.inventory.ledger import locations_of, receive, relocate
+from orderflow.inventory.ledger import issue, locations_of, receive, relocate
 from orderflow.inventory.models import Warehouse
 from orderflow.notify.service import queue_staff
 from orderflow.planning.axis import periods_from
@@ -38,6 +38,7 @@ from orderflow.production.flow import (
     BROKEN_DOWN,
     CANCELLED,
     COMPLETED,
+    CONCEDERS,
     MILESTONE_ROLES,
     AnswerFields,
     BreakDownFields,
@@ -53,12 +54,14 @@ from orderflow.production.flow import (
     ReasonFields,
     ReportFields,
     ReprioritiseFields,
+    SettleRejectsFields,
     check_completion,
     check_confirmed_date,
     check_report,
     latest_confirmable,
     propose_milestones,
     put_away,
+    settle_quantity,
 )
 from orderflow.production.models import (
     CoordinationMeeting,
@@ -713,6 +716,55 @@ def inspected(ctx: StepContext) -> None:
         accepted=f"{fields.accepted.normalize():f}",
         rejected=f"{fields.rejected.normalize():f}",
         reserved=f"{reserved.normalize():f}",
+    )
+
+
+def settle_rejects(ctx: StepContext) -> None:
+    """Finished goods held in REJ after failing final inspection are scrapped (报废) or, by
+    the quality head's concession, accepted as they are (让步接收): into storage and reserved
+    for the order like goods that passed. Reworked goods are inspected again instead."""
+    mo, fields = cast(ProductionOrder, ctx.doc), cast(SettleRejectsFields, ctx.fields)
+    quantity = settle_quantity(mo.rejected_quantity, fields.quantity)
+    assert mo.output_warehouse_id is not None  # rejects are only held for a received output
+    rej = locations_of(ctx.session, mo.output_warehouse_id)["REJ"]
+    if fields.action == "concession":
+        if not ctx.roles & CONCEDERS:
+            raise PermissionDenied("Accepting failed goods by concession is the quality head's")
+        moved = relocate(
+            ctx.session,
+            warehouse_id=mo.output_warehouse_id,
+            product_id=mo.product_id,
+            quantity=quantity,
+            from_location_id=rej.id,
+            to_location_id=locations_of(ctx.session, mo.output_warehouse_id)["MAIN"].id,
+            reason="concession",
+            reference=mo.number,
+            at=ctx.now,
+            actor_id=ctx.actor.id,
+        )
+        mo.accepted_quantity += quantity
+    else:
+        moved = issue(
+            ctx.session,
+            warehouse_id=mo.output_warehouse_id,
+            product_id=mo.product_id,
+            quantity=quantity,
+            location_id=rej.id,
+            reason="scrap",
+            reference=mo.number,
+            at=ctx.now,
+            actor_id=ctx.actor.id,
+        )
+        mo.scrapped_quantity += quantity
+    if moved is None:
+        raise Conflict(f"The REJ area does not hold {quantity.normalize():f} of {mo.number}")
+    mo.rejected_quantity -= quantity
+    reserved = _reserve_for_line(ctx, mo, quantity) if fields.action == "concession" else Decimal(0)
+    ctx.payload.update(
+        action=fields.action,
+        quantity=f"{quantity.normalize():f}",
+        reserved=f"{reserved.normalize():f}",
+        note=fields.note,
     )
 
 

@@ -28,12 +28,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from orderflow.auth.roles import Role
-from orderflow.core.errors import FieldError, ValidationFailed
+from orderflow.core.errors import FieldError, TransitionNotAllowed, ValidationFailed
 from orderflow.core.workflow import DERIVED, Lifecycle, step
 
 ISSUED, BROKEN_DOWN, COMPLETED, CANCELLED = "issued", "broken_down", "completed", "cancelled"
@@ -179,6 +179,16 @@ class InspectedFields(_Fields):
     inspection: str = Field(min_length=1, max_length=32)
 
 
+class SettleRejectsFields(_Fields):
+    """What happens to finished goods held in REJ after failing final inspection: scrapped
+    (报废), or accepted as they are by the quality head's concession (让步接收). Reworked
+    goods go back through inspection instead (``reinspect`` on the inspection)."""
+
+    action: Literal["scrap", "concession"]
+    quantity: Decimal | None = Field(default=None, gt=0, max_digits=14, decimal_places=4)
+    note: str = Field(default="", max_length=1000)
+
+
 class OutsourcingDecision(_Fields):
     note: str = Field(default="", max_length=2000)
 
@@ -314,6 +324,29 @@ class PutAway:
     qc_to_main: Decimal
     qc_to_rej: Decimal
     rej_to_main: Decimal
+
+
+#: Who may accept failed finished goods as they are (让步接收): the quality head.
+CONCEDERS = frozenset({Role.QUALITY_MANAGER, Role.ADMIN})
+
+
+def has_rejects(doc: Any, fields: Any) -> None:
+    """``settle_rejects`` needs finished goods held in REJ after a final inspection."""
+    if not getattr(doc, "rejected_quantity", 0):
+        raise TransitionNotAllowed(
+            f"{doc.number} holds no rejected goods", transition="settle_rejects"
+        )
+
+
+def settle_quantity(held: Decimal, asked: Decimal | None) -> Decimal:
+    """How much of what is held in REJ a settlement takes: all of it unless a quantity is
+    named, and never more than is held."""
+    quantity = held if asked is None else asked
+    if quantity > held:
+        raise ValidationFailed.of(
+            [FieldError("quantity", f"{held.normalize():f} are held as rejected", "over_rejected")]
+        )
+    return quantity
 
 
 def put_away(
@@ -458,6 +491,14 @@ def order_lifecycle(**hooks: object) -> Lifecycle:
                 COMPLETED,
                 {Role.QUALITY, Role.QUALITY_MANAGER, Role.ADMIN},
                 fields=InspectedFields,
+            ),
+            "settle_rejects": step(
+                "settle_rejects",
+                [COMPLETED],
+                COMPLETED,
+                {Role.QUALITY_MANAGER, Role.PRODUCTION_MANAGER, Role.ADMIN},
+                fields=SettleRejectsFields,
+                guard=has_rejects,
             ),
             "cancel": step(
                 "cancel",

@@ -230,6 +230,10 @@ class ProductionOrder(DocumentMixin, Base):
     #: What that inspection let into storage, and what it set aside in REJ (held there).
     accepted_quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
     rejected_quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
+    #: What was scrapped out of REJ (``settle_rejects``): gone, neither waiting nor held.
+    scrapped_quantity: Mapped[Decimal] = mapped_column(
+        Quantity, default=Decimal(0), server_default="0"
+    )
 
     instruction: Mapped[ProductionInstruction] = relationship(back_populates="orders")
     operations: Mapped[list[ProductionOperation]] = relationship(
@@ -241,7 +245,12 @@ class ProductionOrder(DocumentMixin, Base):
         """Output still in the QC area, neither let into storage nor set aside."""
         if self.final_inspection is None:
             return Decimal(0)
-        return self.output_quantity - self.accepted_quantity - self.rejected_quantity
+        return (
+            self.output_quantity
+            - self.accepted_quantity
+            - self.rejected_quantity
+            - self.scrapped_quantity
+        )
 
 
 class ProductionOperation(Base):

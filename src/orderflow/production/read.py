@@ -247,10 +247,13 @@ def order_read(
         awaiting_inspection=_qty(mo.awaiting_inspection),
         accepted_quantity=_qty(mo.accepted_quantity),
         rejected_quantity=_qty(mo.rejected_quantity),
+        scrapped_quantity=_qty(mo.scrapped_quantity),
         allowed_transitions=[
             name
             for name in lifecycle.allowed(mo, me.roles)
-            if name != "inspected"  # reported by the final inspection, never taken by hand
+            # "inspected" is reported by the final inspection, never taken by hand;
+            # settling rejects is offered only while some are held.
+            if name != "inspected" and (name != "settle_rejects" or mo.rejected_quantity > 0)
         ],
     )
 

@@ -266,6 +266,7 @@ class ProductionOrderRead(BaseModel):
     awaiting_inspection: str
     accepted_quantity: str
     rejected_quantity: str
+    scrapped_quantity: str
     operations: list[OperationRead]
     reports: list[ReportRead]
     allowed_transitions: list[str]

@@ -120,6 +120,7 @@ ORDERS: DocumentKind[ProductionOrder] = DocumentKind(
         "report": effects.report,
         "complete": effects.complete,
         "inspected": effects.inspected,
+        "settle_rejects": effects.settle_rejects,
     },
     load_options=(selectinload(ProductionOrder.operations),),
 )
