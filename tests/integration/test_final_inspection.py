@@ -370,3 +370,26 @@ def test_rejected_finished_goods_are_scrapped_or_accepted_by_the_quality_heads_c
     events = ok(api.as_("production", "GET", f"{MO_URL}/{top['id']}/events"))
     assert [e["payload"].get("action") for e in events[-2:]] == ["scrap", "concession"]
     ledger_balances(rt)
+
+
+def test_the_instruction_closes_only_once_its_finished_goods_are_settled(
+    rt: Runtime, world: World, api: Api
+) -> None:
+    pi_url = "/api/v1/production-instructions"
+    _, top, _ = made_and_completed(rt, world, api)
+    pi = ok(api.as_("production_manager", "GET", f"{pi_url}/{top['instruction_id']}"))
+    pi = ok(step(api, "production_manager", pi_url, pi, "break_down"))
+    waiting = step(api, "production_manager", pi_url, pi, "close")
+    assert waiting.status_code == 409 and top["number"] in waiting.json()["detail"]
+    ok(
+        step(
+            api,
+            "quality",
+            QI_URL,
+            inspection_of(api, top),
+            "record",
+            {"defective": 0, "quality_standard_met": True, "shipping_standard_met": True},
+        )
+    )
+    pi = ok(api.as_("production_manager", "GET", f"{pi_url}/{pi['id']}"))
+    assert ok(step(api, "production_manager", pi_url, pi, "close"))["state"] == "completed"

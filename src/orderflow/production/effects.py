@@ -491,6 +491,16 @@ def close(ctx: StepContext) -> None:
             f"{pi.number} still has open production orders: {', '.join(open_orders)}",
             transition="close",
         )
+    # Finished goods still in QC or held in REJ are not settled: the order may lack them.
+    unsettled = [
+        mo.number for mo in pi.orders if mo.awaiting_inspection > 0 or mo.rejected_quantity > 0
+    ]
+    if unsettled:
+        raise TransitionNotAllowed(
+            f"{pi.number}: the output of {', '.join(unsettled)} still waits for its final "
+            "inspection or holds rejected goods",
+            transition="close",
+        )
 
 
 def cancel_instruction(ctx: StepContext) -> None:
