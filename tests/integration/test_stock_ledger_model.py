@@ -209,48 +209,35 @@ def make_machine(rt: Runtime) -> type[RuleBasedStateMachine]:
 
         def transfer(self, qty: int) -> Op:
             def op() -> dict[str, Decimal] | None:
-                with rt.db.transaction() as s:
-                    (number,) = ports.request_transfers(
-                        s,
-                        rt,
-                        [
-                            ports.TransferNeed(
-                                self.sister["company"],
-                                self.world.company_id,
-                                self.world.products["P1"],
-                                D(qty),
-                                rt.today(),
-                                None,
-                            )
-                        ],
-                        SYSTEM,
-                    )
-                    tr_id = s.scalar(
-                        select(warehouse.TransferOrder.id).where(
-                            warehouse.TransferOrder.number == number
-                        )
-                    )
                 try:
-                    warehouse.step(
-                        rt,
-                        self.world["sister_warehouse"],
-                        "transfers",
-                        tr_id,
-                        "ship",
-                        {},
-                        expected_version=None,
-                    )
+                    with rt.db.transaction() as s:
+                        (number,) = ports.request_transfers(
+                            s,
+                            rt,
+                            [
+                                ports.TransferNeed(
+                                    self.sister["company"],
+                                    self.world.company_id,
+                                    self.world.products["P1"],
+                                    D(qty),
+                                    rt.today(),
+                                    None,
+                                )
+                            ],
+                            SYSTEM,
+                        )
+                        tr_id = s.scalar(
+                            select(warehouse.TransferOrder.id).where(
+                                warehouse.TransferOrder.number == number
+                            )
+                        )
                 except OrderFlowError:
-                    return None  # the sister company has not that much free
-                warehouse.step(
-                    rt,
-                    self.world["warehouse"],
-                    "transfers",
-                    tr_id,
-                    "receive",
-                    {},
-                    expected_version=None,
-                )
+                    return None  # the sister company has not that much free to hold
+                # Agreed, the goods are held for it: shipping can no longer be refused.
+                for user, step in (("sister_warehouse", "ship"), ("warehouse", "receive")):
+                    warehouse.step(
+                        rt, self.world[user], "transfers", tr_id, step, {}, expected_version=None
+                    )
                 return {"transferred": D(qty)}
 
             return op

@@ -20,6 +20,7 @@ from orderflow.core.events import SYSTEM
 from orderflow.core.sweeper import sweep
 from orderflow.core.tasks import DONE, OPEN
 from orderflow.inventory import ledger
+from orderflow.inventory.models import StockLevel
 from orderflow.notify.models import Notification
 from orderflow.runtime import Runtime
 from tests.factories import World, make_world
@@ -132,6 +133,79 @@ def test_group_stock_is_transferred_before_buying(
         ).status_code
         == 404
     )
+    with rt.db.reading() as s:
+        assert ledger.check(s) == []
+
+
+def sister_raw(rt: Runtime, world: World) -> tuple[str, str]:
+    """(on hand, reserved) of RAW at the sister company's warehouse."""
+    sister = world.extra["sister"]
+    with rt.db.reading() as s:
+        level = s.scalars(
+            select(StockLevel).where(
+                StockLevel.warehouse_id == sister["warehouse"],
+                StockLevel.product_id == sister["RAW"],
+            )
+        ).one()
+        return f"{level.on_hand.normalize():f}", f"{level.reserved.normalize():f}"
+
+
+def test_an_agreed_transfer_holds_its_goods_at_the_supplier_until_shipped(
+    rt: Runtime, world: World, api: Api
+) -> None:
+    def ask(quantity: str) -> Any:
+        return api.as_(
+            "procurement",
+            "POST",
+            "/api/v1/transfers",
+            json={
+                "from_company": "SIS",
+                "needed_by": (rt.today() + timedelta(days=5)).isoformat(),
+                "lines": [{"product_code": "RAW", "quantity": quantity}],
+            },
+        )
+
+    # More than the sister has free is refused on its line, and nothing is held.
+    too_much = ask("41")
+    assert too_much.status_code == 409
+    assert [(e["field"], e["code"]) for e in too_much.json()["errors"]] == [
+        ("lines[0].quantity", "insufficient_stock")
+    ]
+    assert sister_raw(rt, world) == ("40", "0")
+    # Agreed, the goods are held at the sister's warehouse: not free for anyone else.
+    first = ok(ask("30"), 201)
+    assert sister_raw(rt, world) == ("40", "30")
+    held = as_sister(api, rt, world, "GET", "/api/v1/stock/reservations?product_code=RAW").json()
+    assert [(r["order_number"], r["quantity"]) for r in held["items"]] == [(first["number"], "30")]
+    assert ask("11").status_code == 409
+    second = ok(ask("10"), 201)
+    assert sister_raw(rt, world) == ("40", "40")
+    # Refused by the sister, its hold is given back.
+    second = as_sister(api, rt, world, "GET", f"/api/v1/transfers/{second['id']}").json()
+    refused = as_sister(
+        api,
+        rt,
+        world,
+        "POST",
+        f"/api/v1/transfers/{second['id']}/transitions/refuse",
+        json={"reason": "自用"},
+        headers={"If-Match": str(second["version"])},
+    )
+    assert refused.status_code == 200, refused.text
+    assert sister_raw(rt, world) == ("40", "30")
+    # Shipped, the goods leave out of what was held for it.
+    first = as_sister(api, rt, world, "GET", f"/api/v1/transfers/{first['id']}").json()
+    shipped = as_sister(
+        api,
+        rt,
+        world,
+        "POST",
+        f"/api/v1/transfers/{first['id']}/transitions/ship",
+        json={"carrier": "自有车辆"},
+        headers={"If-Match": str(first["version"])},
+    )
+    assert shipped.status_code == 200, shipped.text
+    assert sister_raw(rt, world) == ("10", "0")
     with rt.db.reading() as s:
         assert ledger.check(s) == []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from orderflow.auth.models import User
@@ -202,14 +202,24 @@ def check_ledger(rt: Runtime, principal: Principal) -> LedgerCheck:
 def list_reservations(
     rt: Runtime, principal: Principal, *, product_code: str | None = None, limit: int = 200
 ) -> list[ReservationRead]:
-    """What orders hold, per line and warehouse, newest first."""
+    """What sales orders and agreed transfers to sister companies hold, per line and
+    warehouse, newest first (``order_number`` is the order's or the transfer's number)."""
     from orderflow.sales.models import SalesOrder, SalesOrderLine
+    from orderflow.warehouse.models import TransferLine, TransferOrder
 
     require(principal, "warehouses.read")
     query = (
-        select(Reservation, SalesOrder.number, SalesOrderLine.line_no, Warehouse.code, Product.code)
-        .join(SalesOrderLine, SalesOrderLine.id == Reservation.order_line_id)
-        .join(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
+        select(
+            Reservation,
+            func.coalesce(SalesOrder.number, TransferOrder.number),
+            func.coalesce(SalesOrderLine.line_no, TransferLine.line_no),
+            Warehouse.code,
+            Product.code,
+        )
+        .outerjoin(SalesOrderLine, SalesOrderLine.id == Reservation.order_line_id)
+        .outerjoin(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
+        .outerjoin(TransferLine, TransferLine.id == Reservation.transfer_line_id)
+        .outerjoin(TransferOrder, TransferOrder.id == TransferLine.transfer_id)
         .join(Warehouse, Warehouse.id == Reservation.warehouse_id)
         .join(Product, Product.id == Reservation.product_id)
         .where(Warehouse.company_id == principal.company_id)

@@ -53,12 +53,22 @@ class StockLevel(Base):
 
 
 class Reservation(Base):
-    """Stock held for one order line in one warehouse; released on cancel, consumed on ship."""
+    """Stock held in one warehouse for one sales order line, or for one line of a transfer
+    to a sister company (调拨, agreed but not shipped yet); released on cancel, consumed on
+    ship."""
 
     __tablename__ = "reservations"
+    __table_args__ = (
+        CheckConstraint("(order_line_id IS NULL) <> (transfer_line_id IS NULL)", name="holder"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    order_line_id: Mapped[int] = mapped_column(ForeignKey("sales_order_lines.id"), index=True)
+    order_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sales_order_lines.id"), index=True
+    )
+    transfer_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("transfer_lines.id"), index=True
+    )
     warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"))
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     quantity: Mapped[Decimal] = mapped_column(Quantity)

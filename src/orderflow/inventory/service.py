@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from orderflow.db import table_of
@@ -153,12 +153,60 @@ def available(
     return {pid: Decimal(free or 0) for pid, free in rows}
 
 
-def release(session: Session, *, line_ids: Iterable[int]) -> Decimal:
-    """Give back every reservation of these lines; returns the quantity released."""
+def _held_by(line_ids: Iterable[int], transfer_line_ids: Iterable[int]) -> Any:
+    """Reservations of these sales order lines and these transfer lines."""
+    return or_(
+        Reservation.order_line_id.in_(list(line_ids)),
+        Reservation.transfer_line_id.in_(list(transfer_line_ids)),
+    )
+
+
+def hold_for_transfer(
+    session: Session,
+    *,
+    transfer_line_id: int,
+    warehouse_id: int,
+    product_id: int,
+    quantity: Decimal,
+    at: datetime,
+) -> bool:
+    """Hold ``quantity`` at the supplying warehouse for a transfer line (A5), all of it or
+    nothing: goods promised to a sister company are not free to sell meanwhile. Callers
+    take their lines in product order, as ``reserve`` does (no lock cycles)."""
+    level_id = (
+        session.connection()
+        .execute(
+            select(_stock.c.id).where(
+                _stock.c.warehouse_id == warehouse_id, _stock.c.product_id == product_id
+            )
+        )
+        .scalar()
+    )
+    if level_id is None or not _try_reserve(session, level_id, quantity):
+        return False
+    session.connection().execute(
+        _INSERT_RESERVATIONS,
+        {
+            "order_line_id": None,
+            "transfer_line_id": transfer_line_id,
+            "warehouse_id": warehouse_id,
+            "product_id": product_id,
+            "quantity": quantity,
+            "created_at": at,
+        },
+    )
+    return True
+
+
+def release(
+    session: Session, *, line_ids: Iterable[int] = (), transfer_line_ids: Iterable[int] = ()
+) -> Decimal:
+    """Give back every reservation of these order lines and transfer lines; returns the
+    quantity released."""
     total = Decimal(0)
     rows = session.scalars(
         select(Reservation)
-        .where(Reservation.order_line_id.in_(list(line_ids)))
+        .where(_held_by(line_ids, transfer_line_ids))
         # Stock rows in product order, as reservations take them: no lock cycles.
         .order_by(Reservation.product_id, Reservation.warehouse_id, Reservation.id)
     )
@@ -176,17 +224,24 @@ def release(session: Session, *, line_ids: Iterable[int]) -> Decimal:
 def issue_reserved(
     session: Session,
     *,
-    line_id: int,
+    line_id: int | None = None,
+    transfer_line_id: int | None = None,
     quantity: Decimal,
     at: datetime,
     reference: str,
     actor_id: int | None,
+    reason: str = "shipment",
 ) -> Decimal:
-    """Ship ``quantity`` of a line out of its reservations: on-hand and reserved both drop,
-    ledger rows per location (inventory.ledger). Returns how much could be issued (≤ quantity)."""
+    """Ship ``quantity`` of an order line (or a transfer line) out of its reservations:
+    on-hand and reserved both drop, ledger rows per location (inventory.ledger). Returns
+    how much could be issued (≤ quantity)."""
     left = quantity
     for res in session.scalars(
-        select(Reservation).where(Reservation.order_line_id == line_id).order_by(Reservation.id)
+        select(Reservation)
+        .where(
+            _held_by([line_id] if line_id else [], [transfer_line_id] if transfer_line_id else [])
+        )
+        .order_by(Reservation.id)
     ):
         if left <= 0:
             break
@@ -198,7 +253,7 @@ def issue_reserved(
             product_id=res.product_id,
             quantity=take,
             release=take,
-            reason="shipment",
+            reason=reason,
             reference=reference,
             at=at,
             actor_id=actor_id,

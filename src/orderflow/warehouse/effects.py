@@ -24,6 +24,7 @@ from orderflow.exception_slips.models import ExceptionSlip
 from orderflow.exception_slips.service import raise_slip
 from orderflow.i18n import t
 from orderflow.inventory import ledger
+from orderflow.inventory import service as stock
 from orderflow.inventory.models import Location
 from orderflow.warehouse.flow import (
     CS_RECEIVED,
@@ -66,20 +67,33 @@ def _transfer(ctx: StepContext) -> TransferOrder:
 
 
 def ship_transfer(ctx: StepContext) -> None:
+    """The goods held for the transfer leave the supplying warehouse (a transfer agreed
+    before holds existed takes what is free instead)."""
     tr, fields = _transfer(ctx), cast(ShipFields, ctx.fields)
     _own_company(ctx, tr.company_id, "supplying")
-    for i, line in enumerate(tr.lines):
-        issued = ledger.issue(
+    for i, line in sorted(enumerate(tr.lines), key=lambda il: il[1].from_product_id):
+        rest = line.quantity - stock.issue_reserved(
             ctx.session,
-            warehouse_id=tr.from_warehouse_id,
-            product_id=line.from_product_id,
+            transfer_line_id=line.id,
             quantity=line.quantity,
-            reason="transfer_out",
-            reference=tr.number,
             at=ctx.now,
+            reference=tr.number,
             actor_id=ctx.actor.id,
+            reason="transfer_out",
         )
-        if issued is None:
+        if rest > 0 and (
+            ledger.issue(
+                ctx.session,
+                warehouse_id=tr.from_warehouse_id,
+                product_id=line.from_product_id,
+                quantity=rest,
+                reason="transfer_out",
+                reference=tr.number,
+                at=ctx.now,
+                actor_id=ctx.actor.id,
+            )
+            is None
+        ):
             raise InsufficientStock(
                 f"Not {_q(line.quantity)} free to ship",
                 errors=[
@@ -124,12 +138,13 @@ def cancel_transfer(ctx: StepContext) -> None:
 
 
 def _give_back(ctx: StepContext, tr: TransferOrder) -> None:
-    """A transfer that will not come gives its quantity back to the requisition it covered,
-    which is open to buy again."""
+    """A transfer that will not come frees the goods held for it at the supplying warehouse
+    and gives its quantity back to the requisition it covered, which is open to buy again."""
     from orderflow.procurement.effects import requisition_state
     from orderflow.procurement.models import PurchaseRequisition
     from orderflow.procurement.service import REQUISITIONS
 
+    stock.release(ctx.session, transfer_line_ids=[line.id for line in tr.lines])
     req = ctx.session.scalar(
         select(PurchaseRequisition).where(
             PurchaseRequisition.company_id == tr.to_company_id,

@@ -15,7 +15,7 @@ from orderflow.api.schemas import EventRead
 from orderflow.catalog.models import Product
 from orderflow.core import ports
 from orderflow.core.access import require
-from orderflow.core.errors import FieldErrors
+from orderflow.core.errors import FieldErrors, InsufficientStock
 from orderflow.core.events import SYSTEM, Actor
 from orderflow.core.kit import DocumentKind, actor_of, document_events, get_document, run_step
 from orderflow.core.paging import after_cursor, page_of
@@ -25,6 +25,7 @@ from orderflow.core.workflow import record_fact
 from orderflow.exception_slips.service import raise_slip
 from orderflow.i18n import t
 from orderflow.inventory import ledger
+from orderflow.inventory import service as stock
 from orderflow.inventory.group import counterpart, sister_companies
 from orderflow.inventory.models import LocationKind, LocationStock, StockLevel, Warehouse
 from orderflow.org.models import Company
@@ -131,16 +132,23 @@ def _first_warehouse(
 
 
 def open_transfers(
-    session: Session, rt: Runtime, needs: Sequence[ports.TransferNeed], actor: Actor
+    session: Session,
+    rt: Runtime,
+    needs: Sequence[ports.TransferNeed],
+    actor: Actor,
+    *,
+    field: str = "needs",
 ) -> list[TransferOrder]:
     """Transfer documents for these needs, one per (supplying company, receiving company,
-    sales order), shipped from the supplying warehouse with the most of the material free.
-    A need's product may be either company's: the other side is matched by product code."""
+    sales order), shipped from the supplying warehouse with the most of the material free,
+    which holds the goods from now on (A5: what is promised to a sister company is not free
+    to sell). A need's product may be either company's: the other side is matched by
+    product code. Refusals name ``{field}[i]``."""
     problems = FieldErrors()
     groups: dict[tuple[int, int, int | None], list[tuple[int, ports.TransferNeed]]] = {}
     for i, need in enumerate(needs):
         if need.quantity <= 0:
-            problems.add(f"needs[{i}].quantity", "Must be more than zero", "not_positive")
+            problems.add(f"{field}[{i}].quantity", "Must be more than zero", "not_positive")
         groups.setdefault(
             (need.from_company_id, need.to_company_id, need.sales_order_id), []
         ).append((i, need))
@@ -152,7 +160,9 @@ def open_transfers(
         if source not in {c.id for c in sister_companies(session, dest)}:
             for i, _ in items:
                 problems.add(
-                    f"needs[{i}].from_company_id", "Not a company of the same group", "not_in_group"
+                    f"{field}[{i}].from_company_id",
+                    "Not a company of the same group",
+                    "not_in_group",
                 )
             continue
         lines = []
@@ -160,7 +170,7 @@ def open_transfers(
             product = session.get(Product, need.product_id)
             if product is None or product.company_id not in (source, dest):
                 problems.add(
-                    f"needs[{i}].product_id", "Not a product of either company", "unknown_product"
+                    f"{field}[{i}].product_id", "Not a product of either company", "unknown_product"
                 )
                 continue
             other = counterpart(
@@ -168,20 +178,20 @@ def open_transfers(
             )
             if other is None:
                 problems.add(
-                    f"needs[{i}].product_id",
+                    f"{field}[{i}].product_id",
                     f"{product.code} is not a product of the other company",
                     "no_counterpart",
                 )
                 continue
             ours, theirs = (product, other) if product.company_id == source else (other, product)
-            lines.append((ours, theirs, need))
+            lines.append((i, ours, theirs, need))
         plans.append((source, dest, order_id, lines))
     problems.raise_if_any()
     for source, dest, order_id, lines in plans:
-        from_wh = _fullest(session, source, [ours.id for ours, _, _ in lines])
+        from_wh = _fullest(session, source, [ours.id for _, ours, _, _ in lines])
         to_wh = _first_warehouse(session, dest)
         if from_wh is None or to_wh is None:
-            problems.add("needs", "Both companies need a warehouse", "no_warehouse")
+            problems.add(field, "Both companies need a warehouse", "no_warehouse")
             problems.raise_if_any()
         assert from_wh is not None and to_wh is not None
         tr = TransferOrder(
@@ -190,8 +200,8 @@ def open_transfers(
             from_warehouse_id=from_wh.id,
             to_warehouse_id=to_wh.id,
             sales_order_id=order_id,
-            needed_by=min(need.needed_by for _, _, need in lines),
-            origin="; ".join(dict.fromkeys(need.reason for _, _, need in lines if need.reason))[
+            needed_by=min(need.needed_by for _, _, _, need in lines),
+            origin="; ".join(dict.fromkeys(need.reason for _, _, _, need in lines if need.reason))[
                 :300
             ],
             requested_by_id=actor.id,
@@ -202,12 +212,35 @@ def open_transfers(
                     to_product_id=theirs.id,
                     quantity=need.quantity,
                 )
-                for k, (ours, theirs, need) in enumerate(lines)
+                for k, (_, ours, theirs, need) in enumerate(lines)
             ],
         )
         TRANSFERS.start(session, rt, tr, actor=actor, payload={"lines": len(lines)})
+        _hold(session, rt, tr, [i for i, _, _, _ in lines], field)
         made.append(tr)
     return made
+
+
+def _hold(session: Session, rt: Runtime, tr: TransferOrder, indexes: list[int], field: str) -> None:
+    """Hold every line's goods at the supplying warehouse, in product order, or refuse the
+    transfer naming the lines there is not that much free for."""
+    short = FieldErrors()
+    for i, line in sorted(zip(indexes, tr.lines, strict=True), key=lambda p: p[1].from_product_id):
+        if not stock.hold_for_transfer(
+            session,
+            transfer_line_id=line.id,
+            warehouse_id=tr.from_warehouse_id,
+            product_id=line.from_product_id,
+            quantity=line.quantity,
+            at=rt.now(),
+        ):
+            short.add(
+                f"{field}[{i}].quantity",
+                f"Not {line.quantity.normalize():f} free at the supplying warehouse",
+                "insufficient_stock",
+            )
+    if short:
+        raise InsufficientStock(f"{tr.number}: not enough free to transfer", errors=short.items)
 
 
 def _fullest(session: Session, company_id: int, product_ids: list[int]) -> Warehouse | None:
@@ -267,6 +300,7 @@ def create_transfer(rt: Runtime, principal: Principal, data: TransferCreate) -> 
                 if product is not None
             ],
             actor_of(principal),
+            field="lines",
         )
         return read_transfer(session, made[0], principal)
 
