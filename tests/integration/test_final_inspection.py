@@ -22,6 +22,7 @@ from tests.factories import World, make_world
 from tests.integration.api_client import Api, api_for
 from tests.integration.test_pages import login
 from tests.integration.test_planning_api import approved_budget, confirmed_order, step
+from tests.integration.test_procurement_api import tasks_of
 from tests.production_factories import Plant, make_plant
 
 MO_URL = "/api/v1/production-orders"
@@ -393,3 +394,76 @@ def test_the_instruction_closes_only_once_its_finished_goods_are_settled(
     )
     pi = ok(api.as_("production_manager", "GET", f"{pi_url}/{pi['id']}"))
     assert ok(step(api, "production_manager", pi_url, pi, "close"))["state"] == "completed"
+
+
+def test_a_reworkable_defect_goes_to_the_operator_who_made_the_work(
+    rt: Runtime, world: World, api: Api
+) -> None:
+    """J2: our own reworkable defect goes to the operator (20 min), not the role's queue:
+    the one who reported the inspected operation, or the last one for a finished lot."""
+    _, top, _ = made_and_completed(rt, world, api)
+    operator = world["production"].id  # reported operations 10 and 20 of the order
+
+    def rework_task(insp: dict[str, Any]) -> Any:
+        return tasks_of(rt, "exception_slip", insp["exception_id"])["rework_finding"]
+
+    # An in-process lot named by production order and operation, at the quality station.
+    insp = ok(
+        api.as_(
+            "quality",
+            "POST",
+            QI_URL,
+            json={
+                "stage": "in_process",
+                "product_code": "P1",
+                "quantity": "4",
+                "production_order": top["number"],
+                "operation_seq": 20,
+            },
+        )
+    )
+    assert (insp["source_number"], insp["operation"]) == (top["number"], "20 装配")
+    internal = [{"defect": "appearance", "category": "internal", "quantity": 1}]
+    insp = ok(step(api, "quality", QI_URL, insp, "record", {"defective": 1, "findings": internal}))
+    assert insp["routes"] == ["internal_rework"]
+    task = rework_task(insp)
+    assert (task.role, task.assignee_id, task.state) == ("production", operator, "open")
+    mine = ok(api.as_("production", "GET", "/api/v1/tasks"))["items"]
+    assert any(t["id"] == task.id for t in mine)
+
+    # The finished lot's final inspection: the operator of the last operation.
+    final = inspection_of(api, top)
+    final = ok(
+        step(
+            api,
+            "quality",
+            QI_URL,
+            final,
+            "record",
+            {
+                "defective": 1,
+                "rejected_quantity": "1",
+                "quality_standard_met": True,
+                "shipping_standard_met": True,
+                "findings": internal,
+            },
+        )
+    )
+    assert rework_task(final).assignee_id == operator
+
+    # Naming a production order that is not there, or for a final lot, is refused.
+    def refused(body: dict[str, Any]) -> list[str]:
+        answer = api.as_("quality", "POST", QI_URL, json=body)
+        assert answer.status_code == 422, answer.text
+        return [e["field"] for e in answer.json()["errors"]]
+
+    lot = {"product_code": "P1", "quantity": "1"}
+    assert refused({**lot, "stage": "in_process", "production_order": "MO-0000-000000"}) == [
+        "production_order"
+    ]
+    assert refused({**lot, "stage": "final", "production_order": top["number"]}) == [
+        "production_order"
+    ]
+    assert refused(
+        {**lot, "stage": "in_process", "production_order": top["number"], "operation_seq": 99}
+    ) == ["operation_seq"]

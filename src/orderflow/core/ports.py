@@ -14,7 +14,7 @@ never a business outcome, so it is not an ``OrderFlowError``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -92,6 +92,9 @@ class ExceptionReport:
     routes: tuple[str, ...] = ()
     #: The supplier concerned, if any (liability and the supplier's record).
     supplier_id: int | None = None
+    #: Role → the person that role's tasks on the slip go to, where the raising area knows
+    #: them (the operator of a reworkable defect); other roles get their queue.
+    assignees: Mapping[str, int] = field(default_factory=dict)
     #: Facts shown with the slip (dates, pass rate, quantities), as plain JSON values.
     details: dict[str, Any] = field(default_factory=dict)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -86,11 +87,17 @@ class CloseFields(_Fields):
     closure: str = Field(min_length=1, max_length=4000)
 
 
+def _assignee(slip: Any, role: str) -> int | None:
+    """The person the raising area named for this role's tasks, else the role's queue."""
+    return (getattr(slip, "assignees", None) or {}).get(role)
+
+
 def make_lifecycle() -> Lifecycle:
     return Lifecycle(
         document_type="exception_slip",
         states=STATES,
         initial=OPEN,
+        assignee_for=_assignee,
         transitions={
             "assign": step("assign", [OPEN], OPEN, HEADS, fields=AssignFields),
             "decide": step("decide", [OPEN], DECIDED, OWNERS, fields=DecideFields),

@@ -39,6 +39,9 @@ class ExceptionSlip(DocumentMixin, Base):
     owner_roles: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: The person who owns it, once assigned.
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Role → the person that role's tasks on this slip go to, where the raising area knows
+    #: them (J2: the operator who made a reworkable defect). Other roles: their queue.
+    assignees: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cause: Mapped[str] = mapped_column(Text, default="")
     decision: Mapped[str] = mapped_column(Text, default="")

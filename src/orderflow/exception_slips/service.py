@@ -90,6 +90,7 @@ def raise_slip(
         source_number=report.source_number,
         sales_order_id=report.sales_order_id,
         supplier_id=report.supplier_id,
+        assignees=dict(report.assignees) or None,
         routes=routes,
         owner_roles=owners,
         raised_by_id=actor.id,

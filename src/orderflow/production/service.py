@@ -35,6 +35,7 @@ from orderflow.production.models import (
     ProductionInstruction,
     ProductionOperation,
     ProductionOrder,
+    ProgressReport,
     RoutingStep,
 )
 from orderflow.production.read import instruction_read, order_read, outsourcing_read
@@ -487,3 +488,23 @@ def step_outsourcing(
         expected_version=expected_version,
         read=read_outsourcing,
     )
+
+
+def operator_of(session: Session, production_order_id: int, seq: int | None) -> int | None:
+    """Who made the work of an operation (its latest progress report), or of the order's
+    last operation when ``seq`` is None (a finished lot): J2 sends a reworkable defect to
+    that operator."""
+    query = (
+        select(ProgressReport.reported_by_id)
+        .join(ProductionOperation, ProductionOperation.id == ProgressReport.operation_id)
+        .where(
+            ProgressReport.production_order_id == production_order_id,
+            ProgressReport.reported_by_id.is_not(None),
+        )
+    )
+    if seq is not None:
+        query = query.where(ProductionOperation.seq == seq)
+    found: int | None = session.scalar(
+        query.order_by(ProductionOperation.seq.desc(), ProgressReport.id.desc()).limit(1)
+    )
+    return found

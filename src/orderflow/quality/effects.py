@@ -14,6 +14,7 @@ from orderflow.i18n import t
 from orderflow.notify.service import queue_staff
 from orderflow.quality.flow import (
     FAILED,
+    INTERNAL_REWORK,
     PASSED,
     Finding,
     RecordFields,
@@ -125,7 +126,8 @@ def record(ctx: StepContext) -> None:
 def _raise(
     ctx: StepContext, insp: Inspection, because: tuple[str, ...], findings: list[Finding]
 ) -> None:
-    """J2/J3: one exception slip per inspection with findings, routed as the rules say."""
+    """J2/J3: one exception slip per inspection with findings, routed as the rules say; a
+    reworkable defect in our own production goes to the operator who made the work."""
     described = "；".join(
         f"{t(f'qi.defect.{f.defect}', 'zh-CN')} × {f.quantity}"
         + (f"（{f.note}）" if f.note else "")
@@ -145,6 +147,7 @@ def _raise(
             sales_order_id=insp.sales_order_id,
             routes=tuple(insp.routes),
             supplier_id=insp.supplier_id,
+            assignees=_operator(ctx, insp),
             details={
                 "stage": insp.stage,
                 "lot": insp.lot,
@@ -179,6 +182,25 @@ def _raise(
                 at=ctx.now,
                 doc=slip,
             )
+
+
+def _operator(ctx: StepContext, insp: Inspection) -> dict[str, int]:
+    """For an internal rework route on a lot of a production order: the roles of the
+    policy's rework tasks → the operator of the inspected operation (the last one for a
+    finished lot), when the shop floor reported who did it."""
+    if INTERNAL_REWORK not in insp.routes or insp.source_document_type != "production_order":
+        return {}
+    from orderflow.production.service import operator_of
+
+    operator = operator_of(ctx.session, insp.source_document_id or 0, insp.source_line)
+    if operator is None:
+        return {}
+    signal = f"route:{INTERNAL_REWORK}"
+    return {
+        rule.role: operator
+        for rule in ctx.policy.rules_for("exception_slip")
+        if signal in rule.open_on
+    }
 
 
 def _report_to_source(ctx: StepContext, insp: Inspection) -> None:

@@ -21,6 +21,10 @@ class InspectionCreate(BaseModel):
     sales_order_id: int | None = None
     lot: str = Field(default="", max_length=40)
     operation: str = Field(default="", max_length=120)
+    #: In-process: the production order (number) and operation inspected; a reworkable
+    #: defect then goes to the operator who reported that operation (J2).
+    production_order: str | None = Field(default=None, max_length=32)
+    operation_seq: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
     def _named(self) -> InspectionCreate:

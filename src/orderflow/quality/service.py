@@ -4,6 +4,7 @@ by hand; recorded at the quality station; counted for the KPIs."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -119,6 +120,58 @@ def _request_inspection(
     return open_inspection(session, rt, request, actor).number
 
 
+@dataclass(frozen=True)
+class _MadeIn:
+    """The production order and operation an in-process lot comes from."""
+
+    mo_id: int
+    number: str
+    seq: int | None
+    operation: str
+    sales_order_id: int | None
+
+
+def _made_in(
+    session: Session, principal: Principal, data: InspectionCreate, problems: FieldErrors
+) -> _MadeIn | None:
+    if data.production_order is None:
+        if data.operation_seq is not None:
+            problems.add("production_order", "Name the production order", "missing")
+        return None
+    if data.stage != "in_process":
+        problems.add(
+            "production_order",
+            "Only an in-process lot is inspected by production order here; a finished lot's "
+            "final inspection opens when the order is completed",
+            "invalid",
+        )
+        return None
+    from orderflow.production.models import ProductionOperation, ProductionOrder
+
+    mo = session.scalar(
+        select(ProductionOrder).where(
+            ProductionOrder.company_id == principal.company_id,
+            ProductionOrder.number == data.production_order,
+        )
+    )
+    if mo is None:
+        problems.add("production_order", "No such production order", "unknown_order")
+        return None
+    name = ""
+    if data.operation_seq is not None:
+        op = session.scalar(
+            select(ProductionOperation).where(
+                ProductionOperation.production_order_id == mo.id,
+                ProductionOperation.seq == data.operation_seq,
+            )
+        )
+        if op is None:
+            problems.add("operation_seq", "No such operation on this order", "unknown_operation")
+            return None
+        name = f"{op.seq} {op.name}"
+    return _MadeIn(mo.id, mo.number, data.operation_seq, name, mo.sales_order_id)
+
+
 def create_inspection(rt: Runtime, principal: Principal, data: InspectionCreate) -> InspectionRead:
     """An in-process or final inspection asked for at the quality station."""
     require(principal, "inspections.create")
@@ -149,6 +202,7 @@ def create_inspection(rt: Runtime, principal: Principal, data: InspectionCreate)
             )
             if not order_number:
                 problems.add("sales_order_id", "No such order", "unknown_order")
+        made_in = _made_in(session, principal, data, problems)
         problems.raise_if_any()
         assert product is not None
         insp = open_inspection(
@@ -159,12 +213,15 @@ def create_inspection(rt: Runtime, principal: Principal, data: InspectionCreate)
                 stage=data.stage,
                 product_id=product.id,
                 quantity=data.quantity,
-                source_document_type="sales_order" if data.sales_order_id else "",
-                source_document_id=data.sales_order_id or 0,
-                source_number=order_number,
-                sales_order_id=data.sales_order_id,
+                source_document_type="production_order"
+                if made_in
+                else ("sales_order" if data.sales_order_id else ""),
+                source_document_id=made_in.mo_id if made_in else (data.sales_order_id or 0),
+                source_number=made_in.number if made_in else order_number,
+                source_line=made_in.seq if made_in else None,
+                sales_order_id=made_in.sales_order_id if made_in else data.sales_order_id,
                 lot=data.lot,
-                operation=data.operation,
+                operation=data.operation or (made_in.operation if made_in else ""),
             ),
             actor_of(principal),
         )
