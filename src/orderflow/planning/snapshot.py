@@ -300,7 +300,8 @@ def released_jobs(
     for mo in orders:
         pi = instructions[mo.instruction_id]
         remaining = []
-        started = False
+        # Materials issued to the floor (领料) are the order's: not needed again.
+        started = mo.materials_issued_at is not None
         for op in ops.get(mo.id, []):
             done = op.good_quantity + op.scrap_quantity
             started = started or done > 0

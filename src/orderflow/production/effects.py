@@ -15,10 +15,13 @@ from typing import cast
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from orderflow.catalog.models import Product
 from orderflow.core import ports
 from orderflow.core.errors import (
     Conflict,
     FieldError,
+    FieldErrors,
+    InsufficientStock,
     PermissionDenied,
     TransitionNotAllowed,
     ValidationFailed,
@@ -31,6 +34,7 @@ from orderflow.inventory.ledger import issue, locations_of, receive, relocate
 from orderflow.inventory.models import Warehouse
 from orderflow.notify.service import queue_staff
 from orderflow.planning.axis import periods_from
+from orderflow.planning.bom import round_up
 from orderflow.planning.models import MaterialRequirement, PlanRun
 from orderflow.planning.snapshot import Calendar, group_of
 from orderflow.policy.loader import Policy
@@ -45,6 +49,7 @@ from orderflow.production.flow import (
     CompleteFields,
     FollowUpFields,
     InspectedFields,
+    IssueMaterialsFields,
     MeetingFields,
     MilestoneDoneFields,
     ObjectFields,
@@ -64,6 +69,7 @@ from orderflow.production.flow import (
     settle_quantity,
 )
 from orderflow.production.models import (
+    BomLine,
     CoordinationMeeting,
     Milestone,
     OutsourcingRequest,
@@ -577,6 +583,68 @@ def _assembly_started(ctx: StepContext, mo: ProductionOrder) -> None:
     )
 
 
+def _warehouse(session: Session, company_id: int, code: str | None) -> Warehouse:
+    """The company's warehouse named ``code``, else its first."""
+    query = select(Warehouse).where(Warehouse.company_id == company_id)
+    warehouse = session.scalar(
+        query.where(Warehouse.code == code) if code else query.order_by(Warehouse.id)
+    )
+    if warehouse is None:
+        raise ValidationFailed.of(
+            [FieldError("warehouse_code", "No such warehouse", "unknown_warehouse")]
+        )
+    return warehouse
+
+
+def issue_materials(ctx: StepContext) -> None:
+    """领料: the order's own materials — its product's bill of materials × the order
+    quantity × (1 + overage), less the components its sub-orders make — leave the warehouse
+    through the stock ledger, in product order; all of them or, refused, none."""
+    mo, fields = cast(ProductionOrder, ctx.doc), cast(IssueMaterialsFields, ctx.fields)
+    s = ctx.session
+    warehouse = _warehouse(s, mo.company_id, fields.warehouse_code)
+    made_below = set(
+        s.scalars(select(ProductionOrder.product_id).where(ProductionOrder.parent_id == mo.id))
+    )
+    whole = set(ctx.policy.planning.whole_units)
+    short = FieldErrors()
+    issued: dict[str, str] = {}
+    for line, component in s.execute(
+        select(BomLine, Product)
+        .join(Product, Product.id == BomLine.component_id)
+        .where(BomLine.company_id == mo.company_id, BomLine.product_id == mo.product_id)
+        .order_by(BomLine.component_id)
+    ).all():
+        if component.id in made_below:
+            continue
+        quantity = round_up(
+            mo.quantity * line.quantity * (1 + line.overage), component.unit in whole
+        )
+        taken = issue(
+            s,
+            warehouse_id=warehouse.id,
+            product_id=component.id,
+            quantity=quantity,
+            reason="production_issue",
+            reference=mo.number,
+            at=ctx.now,
+            actor_id=ctx.actor.id,
+        )
+        if taken is None:
+            short.add(
+                f"materials.{component.code}",
+                f"Not {quantity.normalize():f} {component.unit} of {component.code} free in "
+                f"{warehouse.code}",
+                "insufficient_stock",
+            )
+        issued[component.code] = f"{quantity.normalize():f}"
+    if short:
+        raise InsufficientStock(f"{mo.number}: materials short", errors=short.items)
+    mo.materials_issued_at = ctx.now
+    ctx.payload.update(warehouse=warehouse.code, materials=issued)
+    ctx.next_state = mo.state
+
+
 def complete(ctx: StepContext) -> None:
     """E13: completion is reconciled with the reports. An order's own line goes into stock
     and the sales order learns its production is complete; with final inspection on
@@ -588,16 +656,7 @@ def complete(ctx: StepContext) -> None:
     if mo.level > 0:
         return  # a sub-assembly goes straight into its parent order (work in progress)
     s = ctx.session
-    query = select(Warehouse).where(Warehouse.company_id == mo.company_id)
-    warehouse = s.scalar(
-        query.where(Warehouse.code == fields.warehouse_code)
-        if fields.warehouse_code
-        else query.order_by(Warehouse.id)
-    )
-    if warehouse is None:
-        raise ValidationFailed.of(
-            [FieldError("warehouse_code", "No such warehouse", "unknown_warehouse")]
-        )
+    warehouse = _warehouse(s, mo.company_id, fields.warehouse_code)
     mo.output_warehouse_id = warehouse.id
     order = s.get(SalesOrder, mo.sales_order_id)
     inspect = order is not None and ctx.policy.quality.final_inspection_on_completion

@@ -171,6 +171,12 @@ class CompleteFields(_Fields):
     warehouse_code: str | None = Field(default=None, max_length=20)
 
 
+class IssueMaterialsFields(_Fields):
+    """领料: the warehouse the order's materials are taken from (default: the first)."""
+
+    warehouse_code: str | None = Field(default=None, max_length=20)
+
+
 class InspectedFields(_Fields):
     """Reported by the final inspection of the order's output (not a step taken by hand)."""
 
@@ -324,6 +330,14 @@ class PutAway:
     qc_to_main: Decimal
     qc_to_rej: Decimal
     rej_to_main: Decimal
+
+
+def not_issued(doc: Any, fields: Any) -> None:
+    """A production order's materials are issued once."""
+    if getattr(doc, "materials_issued_at", None) is not None:
+        raise TransitionNotAllowed(
+            f"{doc.number}'s materials were issued already", transition="issue_materials"
+        )
 
 
 #: Who may accept failed finished goods as they are (让步接收): the quality head.
@@ -484,6 +498,14 @@ def order_lifecycle(**hooks: object) -> Lifecycle:
                 COMPLETED,
                 {Role.PRODUCTION_MANAGER, Role.WAREHOUSE, Role.ADMIN},
                 fields=CompleteFields,
+            ),
+            "issue_materials": step(
+                "issue_materials",
+                [RELEASED, IN_PROGRESS],
+                DERIVED,
+                {Role.WAREHOUSE, Role.PRODUCTION_MANAGER, Role.ADMIN},
+                fields=IssueMaterialsFields,
+                guard=not_issued,
             ),
             "inspected": step(
                 "inspected",

@@ -230,6 +230,9 @@ class ProductionOrder(DocumentMixin, Base):
     #: What that inspection let into storage, and what it set aside in REJ (held there).
     accepted_quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
     rejected_quantity: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(0))
+    #: When the order's materials were issued from stock to the floor (领料); planning then
+    #: counts them as the order's, not as free stock.
+    materials_issued_at: Mapped[datetime | None]
     #: What was scrapped out of REJ (``settle_rejects``): gone, neither waiting nor held.
     scrapped_quantity: Mapped[Decimal] = mapped_column(
         Quantity, default=Decimal(0), server_default="0"

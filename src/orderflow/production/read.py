@@ -248,6 +248,7 @@ def order_read(
         accepted_quantity=_qty(mo.accepted_quantity),
         rejected_quantity=_qty(mo.rejected_quantity),
         scrapped_quantity=_qty(mo.scrapped_quantity),
+        materials_issued_at=mo.materials_issued_at,
         allowed_transitions=[
             name
             for name in lifecycle.allowed(mo, me.roles)

@@ -267,6 +267,7 @@ class ProductionOrderRead(BaseModel):
     accepted_quantity: str
     rejected_quantity: str
     scrapped_quantity: str
+    materials_issued_at: datetime | None
     operations: list[OperationRead]
     reports: list[ReportRead]
     allowed_transitions: list[str]

@@ -120,6 +120,7 @@ ORDERS: DocumentKind[ProductionOrder] = DocumentKind(
     effects={
         "report": effects.report,
         "complete": effects.complete,
+        "issue_materials": effects.issue_materials,
         "inspected": effects.inspected,
         "settle_rejects": effects.settle_rejects,
     },
