@@ -424,6 +424,10 @@ def _finished_waiting_for_inspection(
     _budget(earlier, p, order["id"], "approved")
     pi = production.release(earlier, p[Role.PLANNER], ReleaseIn(sales_order_id=order["id"]))
     mo = pi.orders[0]  # VF-55 is assembled from bought parts: one production order
+    # 领料: the warehouse issues the bought parts to the order before work starts.
+    production.step_order(
+        rt, p[Role.WAREHOUSE], mo.id, "issue_materials", {}, expected_version=None
+    )
     for seq in (10, 20):
         production.report_progress(rt, p[Role.PRODUCTION], mo.id, {"seq": seq, "good": mo.quantity})
     production.step_order(
