@@ -58,3 +58,13 @@ def test_release_plan_promise_and_report_from_the_command_line(rt: Runtime, worl
     )
     assert shown.exit_code == 0, shown.output
     assert "monthly" in shown.output
+    # E6: the month's sales plan holds the order; its procurement plan, the plan's buying.
+    month = (order["promised_date"] or order["requested_date"])[:7]
+    monthly = runner.invoke(
+        app, ["planning", "plans", "monthly", "--month", month, "--as", "planner"]
+    )
+    assert monthly.exit_code == 0, monthly.output
+    assert "Sales plan" in monthly.output and "P1" in monthly.output
+    assert "Procurement plan" in monthly.output
+    bad_month = runner.invoke(app, ["planning", "plans", "monthly", "--month", "2026-13"])
+    assert bad_month.exit_code == 2 and "month" in bad_month.output

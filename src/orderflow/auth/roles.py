@@ -129,6 +129,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "planning.run": frozenset(
         {Role.PLANNER, Role.PRODUCTION_MANAGER, Role.MATERIALS_CONTROL, Role.ADMIN}
     ),
+    #: Tentative lines of the monthly sales plan (E6).
+    "planning.forecast": frozenset(
+        {
+            Role.SALES,
+            Role.SALES_CLERK,
+            Role.ORDER_MANAGER,
+            Role.PLANNER,
+            Role.GENERAL_MANAGER,
+            Role.ADMIN,
+        }
+    ),
     "planning.release_suggestions": frozenset(
         {Role.PLANNER, Role.MATERIALS_CONTROL, Role.PROCUREMENT_MANAGER, Role.ADMIN}
     ),

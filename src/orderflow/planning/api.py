@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 
 from orderflow.api.deps import PrincipalDep, RuntimeDep
 from orderflow.core.errors import NotFound
-from orderflow.planning import achievement, promising, read, service
+from orderflow.planning import achievement, monthly, promising, read, service
 from orderflow.planning.schemas import (
     BoardRead,
     LateOrderRead,
@@ -76,6 +76,34 @@ def release_suggestions(rt: RuntimeDep, me: PrincipalDep) -> ReleasedSuggestions
 def promise(body: PromiseIn, rt: RuntimeDep, me: PrincipalDep) -> PromiseRead:
     """The earliest ship date for these lines against the current plan, and what limits it."""
     return promising.ask(rt, me, body)
+
+
+@router.get("/sales-plan", response_model=monthly.SalesPlanRead)
+def sales_plan(rt: RuntimeDep, me: PrincipalDep, month: str | None = None) -> monthly.SalesPlanRead:
+    """The month's sales plan (E6): firm from the orders due in it, tentative from the
+    forecast lines; ``month`` as YYYY-MM, default this month."""
+    return monthly.sales_plan(rt, me, monthly.parse_month(month, rt.today()))
+
+
+@router.post(
+    "/sales-plan/forecasts",
+    response_model=monthly.ForecastRead,
+    status_code=status.HTTP_201_CREATED,
+)
+def add_forecast(
+    body: monthly.ForecastCreate, rt: RuntimeDep, me: PrincipalDep
+) -> monthly.ForecastRead:
+    """A tentative line of a month's sales plan."""
+    return monthly.add_forecast(rt, me, body)
+
+
+@router.get("/procurement-plan", response_model=monthly.ProcurementPlanRead)
+def procurement_plan(
+    rt: RuntimeDep, me: PrincipalDep, month: str | None = None
+) -> monthly.ProcurementPlanRead:
+    """The month's procurement plan (E6): the current plan's suggested purchases and
+    transfers needed in it, by material, and what procurement has taken up."""
+    return monthly.procurement_plan(rt, me, monthly.parse_month(month, rt.today()))
 
 
 @router.get("/plans", response_model=PlansRead)

@@ -150,3 +150,45 @@ def _print(found: object) -> None:
             "—" if plan.met is None else ("yes" if plan.met else "no"),
         )
     console.print(table)
+
+
+@plans_app.command("monthly")
+def monthly_plans(
+    month: Annotated[str | None, typer.Option(help="YYYY-MM; default this month")] = None,
+    as_user: AsUser = "planner",
+) -> None:
+    """The month's sales plan (firm orders and tentative lines) and procurement plan."""
+    from orderflow.cli import _as_user, console, fail
+    from orderflow.planning import monthly
+
+    with _as_user(as_user) as (rt, me):
+        try:
+            first = monthly.parse_month(month, rt.today())
+            sales = monthly.sales_plan(rt, me, first)
+            buying = monthly.procurement_plan(rt, me, first)
+        except OrderFlowError as exc:
+            fail(exc)
+    table = Table(title=f"Sales plan {first:%Y-%m}")
+    for column in ("product", "firm", "firm amount", "tentative", "total"):
+        table.add_column(column)
+    for line in sales.lines:
+        table.add_row(
+            line.product_code,
+            line.firm_quantity,
+            str(line.firm_amount.amount),
+            line.tentative_quantity,
+            line.total_quantity,
+        )
+    console.print(table)
+    table = Table(title=f"Procurement plan {first:%Y-%m}")
+    for column in ("material", "how", "quantity", "first needed", "taken up"):
+        table.add_column(column)
+    for item in buying.lines:
+        table.add_row(
+            item.product_code,
+            item.kind,
+            item.quantity,
+            item.first_needed.isoformat(),
+            item.released_quantity,
+        )
+    console.print(table)

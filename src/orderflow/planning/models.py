@@ -183,3 +183,22 @@ class ProductionPlanLine(Base):
     production_order_id: Mapped[int] = mapped_column(ForeignKey("production_orders.id"))
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     quantity: Mapped[Decimal] = mapped_column(Quantity)
+
+
+class SalesForecast(Base):
+    """A tentative line of a monthly sales plan (E6): what sales expects to sell in a month
+    beyond the orders it holds (the firm part of the plan is the orders themselves)."""
+
+    __tablename__ = "sales_forecasts"
+    __table_args__ = (Index("ix_sales_forecasts_company_month", "company_id", "month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    #: The month, as its first day.
+    month: Mapped[date]
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]

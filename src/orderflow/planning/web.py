@@ -12,9 +12,11 @@ from starlette.concurrency import run_in_threadpool
 
 from orderflow.auth.roles import PERMISSIONS
 from orderflow.core.errors import ValidationFailed, validate
-from orderflow.planning import achievement, promising, read, service
+from orderflow.planning import achievement, monthly, promising, read, service
 from orderflow.planning.schemas import PromiseIn
 from orderflow.planning.snapshot import Calendar
+from orderflow.runtime import Principal
+from orderflow.web.documents import form_fields
 from orderflow.web.field_errors import form_errors
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
@@ -76,6 +78,52 @@ async def release_page(request: Request) -> Response:
     return await _post(
         request, lambda me, form: service.release_suggestions(rt, me), "/planning/materials"
     )
+
+
+def _monthly(
+    request: Request,
+    me: Principal,
+    month: date,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    rt = runtime(request)
+    return render(
+        request,
+        "planning_monthly.html",
+        status_code=status_code,
+        month=month,
+        sales=monthly.sales_plan(rt, me, month),
+        procurement=monthly.procurement_plan(rt, me, month),
+        may_forecast=me.can(PERMISSIONS["planning.forecast"]),
+        values=values or {},
+        errors=errors or {},
+    )
+
+
+@router.get("/planning/monthly")
+def monthly_page(request: Request, me: PagePrincipal, month: str = "") -> Response:
+    """E6: the month's sales plan (firm and tentative) and procurement plan."""
+    return _monthly(request, me, monthly.parse_month(month, runtime(request).today()))
+
+
+@router.post("/planning/monthly/forecasts")
+async def forecast_page(request: Request) -> Response:
+    rt = runtime(request)
+    me = await run_in_threadpool(page_principal, request)
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token") or ""))
+    values = form_fields(form)
+    month = monthly.parse_month(values.get("month"), rt.today())
+    try:
+        data = validate(monthly.ForecastCreate, values)
+        await run_in_threadpool(monthly.add_forecast, rt, me, data)
+    except ValidationFailed as exc:
+        return await run_in_threadpool(
+            _monthly, request, me, month, values, form_errors(request, exc), 422
+        )
+    return RedirectResponse(f"/planning/monthly?month={month.strftime('%Y-%m')}", status_code=303)
 
 
 @router.get("/planning/plans")
