@@ -89,39 +89,37 @@ def once(
     principal: Principal,
     *,
     scope: str,
-    body: Any,
+    body: BaseModel,
     key: str | None,
     create: Callable[[Session], M],
     model: type[M],
 ) -> M:
     """Run ``create`` in one transaction, at most once per ``Idempotency-Key``: a retry
     with the same key and body answers the first result; another body is refused. Every
-    create of every area goes through here."""
-    fingerprint = request_fingerprint(scope, body)
+    create of every area goes through here. Without a key nothing is fingerprinted or
+    stored: an order entry pays nothing for retries it cannot make."""
+    if not key:
+        with rt.db.transaction() as session:
+            return create(session)
+    fingerprint = request_fingerprint(scope, body.model_dump(mode="json"))
     try:
         with rt.db.transaction() as session:
-            if key:
-                replay = find_replay(
-                    session, user_id=principal.id, key=key, fingerprint=fingerprint
-                )
-                if replay is not None:
-                    return model.model_validate(replay.response)
+            replay = find_replay(session, user_id=principal.id, key=key, fingerprint=fingerprint)
+            if replay is not None:
+                return model.model_validate(replay.response)
             result = create(session)
-            if key:
-                remember(
-                    session,
-                    user_id=principal.id,
-                    key=key,
-                    scope=scope,
-                    fingerprint=fingerprint,
-                    status_code=201,
-                    response=result.model_dump(mode="json"),
-                    at=rt.now(),
-                )
+            remember(
+                session,
+                user_id=principal.id,
+                key=key,
+                scope=scope,
+                fingerprint=fingerprint,
+                status_code=201,
+                response=result.model_dump(mode="json"),
+                at=rt.now(),
+            )
             return result
     except IntegrityError:
-        if not key:
-            raise
         # A concurrent request with the same key won the race: answer what it stored.
         with rt.db.reading() as session:
             replay = find_replay(session, user_id=principal.id, key=key, fingerprint=fingerprint)

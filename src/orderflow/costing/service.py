@@ -243,7 +243,7 @@ def create_budget(
         rt,
         me,
         scope="costing.create",
-        body=data.model_dump(mode="json"),
+        body=data,
         key=idempotency_key,
         create=create,
         model=BudgetRead,

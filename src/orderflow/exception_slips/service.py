@@ -175,7 +175,7 @@ def create_slip(
         rt,
         principal,
         scope="exceptions.create",
-        body=data.model_dump(mode="json"),
+        body=data,
         key=idempotency_key,
         create=create,
         model=SlipRead,

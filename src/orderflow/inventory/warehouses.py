@@ -22,6 +22,17 @@ def _qty(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def company_warehouse(
+    session: Session, company_id: int, code: str | None = None
+) -> Warehouse | None:
+    """The company's warehouse ``code``, or, with none named, its first by code: where a
+    receipt, a transfer, a count or production goes when the caller does not say."""
+    query = select(Warehouse).where(Warehouse.company_id == company_id)
+    return session.scalar(
+        query.where(Warehouse.code == code) if code else query.order_by(Warehouse.code)
+    )
+
+
 def list_warehouses(rt: Runtime, principal: Principal) -> list[WarehouseRead]:
     require(principal, "warehouses.read")
     with rt.db.reading() as s:

@@ -83,7 +83,7 @@ def record_adjustment(
         rt,
         principal,
         scope="stock.adjust",
-        body=data.model_dump(mode="json"),
+        body=data,
         key=idempotency_key,
         create=create,
         model=OnHand,

@@ -52,7 +52,7 @@ def _qty(value: Decimal) -> str:
 
 
 class ForecastCreate(BaseModel):
-    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+    month: str = Field(pattern=_MONTH.pattern, description="YYYY-MM")
     product_code: str = Field(min_length=1, max_length=40)
     quantity: Decimal = Field(gt=0, max_digits=14, decimal_places=4)
     customer_code: str | None = Field(default=None, max_length=40)

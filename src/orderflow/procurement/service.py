@@ -23,6 +23,7 @@ from orderflow.core.idempotency import once
 from orderflow.core.kit import DocumentKind, actor_of, document_events, get_document, run_step
 from orderflow.core.paging import after_cursor, page_of
 from orderflow.inventory.models import Warehouse
+from orderflow.inventory.warehouses import company_warehouse
 from orderflow.procurement import effects
 from orderflow.procurement.flow import (
     PR_OPEN,
@@ -272,7 +273,7 @@ def create_requisition(
         rt,
         principal,
         scope="requisitions.create",
-        body=data.model_dump(mode="json"),
+        body=data,
         key=idempotency_key,
         create=make,
         model=RequisitionRead,
@@ -402,7 +403,7 @@ def create_order(
         rt,
         principal,
         scope="purchase_orders.create",
-        body=data.model_dump(mode="json"),
+        body=data,
         key=idempotency_key,
         create=make,
         model=PurchaseOrderRead,
@@ -434,10 +435,7 @@ def _supplier(
 def _warehouse(
     session: Session, company_id: int, code: str | None, problems: FieldErrors
 ) -> Warehouse | None:
-    query = select(Warehouse).where(Warehouse.company_id == company_id)
-    found = session.scalar(
-        query.where(Warehouse.code == code) if code else query.order_by(Warehouse.code)
-    )
+    found = company_warehouse(session, company_id, code)
     if found is None:
         problems.add(
             "warehouse_code",

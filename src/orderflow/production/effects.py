@@ -32,6 +32,7 @@ from orderflow.i18n import t
 from orderflow.inventory import service as stock
 from orderflow.inventory.ledger import issue, locations_of, receive, relocate
 from orderflow.inventory.models import Warehouse
+from orderflow.inventory.warehouses import company_warehouse
 from orderflow.notify.service import queue_staff
 from orderflow.planning.axis import periods_from
 from orderflow.planning.bom import round_up
@@ -584,11 +585,8 @@ def _assembly_started(ctx: StepContext, mo: ProductionOrder) -> None:
 
 
 def _warehouse(session: Session, company_id: int, code: str | None) -> Warehouse:
-    """The company's warehouse named ``code``, else its first."""
-    query = select(Warehouse).where(Warehouse.company_id == company_id)
-    warehouse = session.scalar(
-        query.where(Warehouse.code == code) if code else query.order_by(Warehouse.id)
-    )
+    """The company's warehouse named ``code``, else its first; refused on the field."""
+    warehouse = company_warehouse(session, company_id, code)
     if warehouse is None:
         raise ValidationFailed.of(
             [FieldError("warehouse_code", "No such warehouse", "unknown_warehouse")]
@@ -795,7 +793,8 @@ def settle_rejects(ctx: StepContext) -> None:
     mo, fields = cast(ProductionOrder, ctx.doc), cast(SettleRejectsFields, ctx.fields)
     quantity = settle_quantity(mo.rejected_quantity, fields.quantity)
     assert mo.output_warehouse_id is not None  # rejects are only held for a received output
-    rej = locations_of(ctx.session, mo.output_warehouse_id)["REJ"]
+    locations = locations_of(ctx.session, mo.output_warehouse_id)
+    rej = locations["REJ"]
     if fields.action == "concession":
         if not ctx.roles & CONCEDERS:
             raise PermissionDenied("Accepting failed goods by concession is the quality head's")
@@ -805,7 +804,7 @@ def settle_rejects(ctx: StepContext) -> None:
             product_id=mo.product_id,
             quantity=quantity,
             from_location_id=rej.id,
-            to_location_id=locations_of(ctx.session, mo.output_warehouse_id)["MAIN"].id,
+            to_location_id=locations["MAIN"].id,
             reason="concession",
             reference=mo.number,
             at=ctx.now,

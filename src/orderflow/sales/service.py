@@ -106,7 +106,7 @@ def create_order(
         rt,
         principal,
         scope="orders.create",
-        body=data.model_dump(mode="json"),
+        body=data,
         key=idempotency_key,
         create=lambda session: order_read(
             session, _new_order(session, rt, principal, data), principal, LIFECYCLE

@@ -28,6 +28,7 @@ from orderflow.inventory import ledger
 from orderflow.inventory import service as stock
 from orderflow.inventory.group import counterpart, sister_companies
 from orderflow.inventory.models import LocationKind, LocationStock, StockLevel, Warehouse
+from orderflow.inventory.warehouses import company_warehouse
 from orderflow.org.models import Company
 from orderflow.parties.models import Customer
 from orderflow.policy.loader import Policy
@@ -119,15 +120,6 @@ def read_count(session: Session, count: StockCount, principal: Principal) -> Cou
     return count_read(session, count, principal, COUNT_LIFECYCLE)
 
 
-def _first_warehouse(
-    session: Session, company_id: int, code: str | None = None
-) -> Warehouse | None:
-    query = select(Warehouse).where(Warehouse.company_id == company_id)
-    return session.scalar(
-        query.where(Warehouse.code == code) if code else query.order_by(Warehouse.code)
-    )
-
-
 # --- transfers (A5) -------------------------------------------------------------------------
 
 
@@ -189,7 +181,7 @@ def open_transfers(
     problems.raise_if_any()
     for source, dest, order_id, lines in plans:
         from_wh = _fullest(session, source, [ours.id for _, ours, _, _ in lines])
-        to_wh = _first_warehouse(session, dest)
+        to_wh = company_warehouse(session, dest)
         if from_wh is None or to_wh is None:
             problems.add(field, "Both companies need a warehouse", "no_warehouse")
             problems.raise_if_any()
@@ -252,7 +244,7 @@ def _fullest(session: Session, company_id: int, product_ids: list[int]) -> Wareh
         .order_by(func.sum(StockLevel.on_hand - StockLevel.reserved).desc(), Warehouse.code)
         .limit(1)
     ).first()
-    return row[0] if row else _first_warehouse(session, company_id)
+    return row[0] if row else company_warehouse(session, company_id)
 
 
 @ports.request_transfers.provide
@@ -358,7 +350,7 @@ def create_customer_supplied(
             )
             if customer_id is None:
                 problems.add("customer_code", "No such customer", "unknown_customer")
-        warehouse = _first_warehouse(session, company, data.warehouse_code)
+        warehouse = company_warehouse(session, company, data.warehouse_code)
         if warehouse is None:
             problems.add("warehouse_code", "No such warehouse", "unknown_warehouse")
         if data.expected_date < rt.today():
@@ -461,7 +453,7 @@ def create_count(rt: Runtime, principal: Principal, data: CountCreate) -> CountR
     require(principal, "stock_counts.create")
     with rt.db.transaction() as session:
         problems = FieldErrors()
-        warehouse = _first_warehouse(session, principal.company_id, data.warehouse_code)
+        warehouse = company_warehouse(session, principal.company_id, data.warehouse_code)
         if warehouse is None:
             problems.add("warehouse_code", "No such warehouse", "unknown_warehouse")
         problems.raise_if_any()
