@@ -28,6 +28,7 @@ from orderflow.quality import service as quality
 from orderflow.runtime import Principal, Runtime
 from orderflow.sales.models import SalesOrder
 from orderflow.warehouse import service as warehouse
+from orderflow.warehouse import transfers
 from orderflow.warehouse.models import TransferOrder
 from orderflow.warehouse.schemas import CountCreate, CustomerSuppliedCreate, ProductQuantity
 
@@ -361,7 +362,7 @@ def _purchases(
         shipped = s.scalar(select(TransferOrder).where(TransferOrder.number == number))
         assert shipped is not None
         # The Shenzhen company has no users in the demo: its warehouse ships by name.
-        warehouse.TRANSFERS.step_in(
+        transfers.TRANSFERS.step_in(
             s,
             shipped,
             "ship",

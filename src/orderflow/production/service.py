@@ -20,7 +20,7 @@ from orderflow.core.kit import DocumentKind, actor_of, run_step
 from orderflow.costing.models import CostBudget
 from orderflow.planning.bom import Source, component_quantity
 from orderflow.planning.snapshot import load_items, load_products
-from orderflow.production import effects
+from orderflow.production import effects, order_effects
 from orderflow.production.effects import WorkingTime
 from orderflow.production.flow import (
     CANCELLED,
@@ -118,11 +118,11 @@ ORDERS: DocumentKind[ProductionOrder] = DocumentKind(
     lifecycle=ORDER_LIFECYCLE,
     read_permission="production.read",
     effects={
-        "report": effects.report,
-        "complete": effects.complete,
-        "issue_materials": effects.issue_materials,
-        "inspected": effects.inspected,
-        "settle_rejects": effects.settle_rejects,
+        "report": order_effects.report,
+        "complete": order_effects.complete,
+        "issue_materials": order_effects.issue_materials,
+        "inspected": order_effects.inspected,
+        "settle_rejects": order_effects.settle_rejects,
     },
     load_options=(selectinload(ProductionOrder.operations),),
 )

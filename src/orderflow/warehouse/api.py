@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from orderflow.api.deps import PrincipalDep, RuntimeDep
 from orderflow.api.documents import add_document_routes, with_etag
 from orderflow.api.schemas import Page
-from orderflow.warehouse import service
+from orderflow.warehouse import service, transfers
 from orderflow.warehouse.schemas import (
     CountCreate,
     CountRead,
@@ -32,7 +32,7 @@ def create_transfer(
     body: TransferCreate, rt: RuntimeDep, me: PrincipalDep, response: Response
 ) -> TransferRead:
     """Ask a sister company of the group for stock (调拨) instead of buying it (A5)."""
-    tr = service.create_transfer(rt, me, body)
+    tr = transfers.create_transfer(rt, me, body)
     response.headers["Location"] = f"/api/v1/transfers/{tr.id}"
     return with_etag(response, tr)
 
@@ -46,7 +46,7 @@ def list_transfers(
     limit: int = Query(50, ge=1, le=200),
     cursor: str | None = None,
 ) -> Page[TransferSummary]:
-    items, nxt = service.list_transfers(
+    items, nxt = transfers.list_transfers(
         rt, me, state=state, direction=direction, limit=limit, cursor=cursor
     )
     return Page(items=items, next=nxt)

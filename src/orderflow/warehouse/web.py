@@ -25,7 +25,7 @@ from orderflow.procurement.flow import PLACED
 from orderflow.quality import service as quality
 from orderflow.runtime import Principal
 from orderflow.tasks.service import list_tasks
-from orderflow.warehouse import service
+from orderflow.warehouse import service, transfers
 from orderflow.warehouse.schemas import CountCreate, CustomerSuppliedCreate, TransferCreate
 from orderflow.web.documents import DOCUMENT_PAGES, nested_form_fields, step_from_form
 from orderflow.web.field_errors import form_errors
@@ -90,10 +90,10 @@ def _desk(
         inspections=quality.list_inspections(rt, me, state="pending", stage="incoming", limit=100)[
             0
         ],
-        outgoing=service.list_transfers(rt, me, direction="out", state="requested")[0],
+        outgoing=transfers.list_transfers(rt, me, direction="out", state="requested")[0],
         incoming=[
             tr
-            for tr in service.list_transfers(rt, me, direction="in")[0]
+            for tr in transfers.list_transfers(rt, me, direction="in")[0]
             if tr.state in ("requested", "shipped")
         ],
         customer_supplied=service.list_customer_supplied(rt, me, state="expected")[0],
@@ -113,7 +113,7 @@ def desk_page(request: Request, me: PagePrincipal, warehouse: str = "") -> Respo
 
 
 CREATES: dict[str, tuple[type[BaseModel], Callable[..., Any]]] = {
-    "transfers": (TransferCreate, service.create_transfer),
+    "transfers": (TransferCreate, transfers.create_transfer),
     "customer-supplied": (CustomerSuppliedCreate, service.create_customer_supplied),
     "counts": (CountCreate, service.create_count),
 }
