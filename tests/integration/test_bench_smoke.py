@@ -7,7 +7,7 @@ does its N orders without an error and reports them, so bench/ cannot rot unnoti
 from __future__ import annotations
 
 import pytest
-from bench import intake, raw_limit
+from bench import intake, raw_limit, replay
 
 
 @pytest.mark.parametrize("path", ["raw", "stack"])
@@ -21,3 +21,12 @@ def test_raw_limit_paths_write_every_order(path: str) -> None:
 def test_service_path_creates_and_confirms_orders() -> None:
     figures = intake.service_path("sqlite", 4, 2)
     assert (figures["path"], figures["orders"], figures["clients"]) == ("service", 4, 2)
+
+
+def test_replay_path_replays_every_order_of_the_service() -> None:
+    raw, service, replayed = replay.measure("sqlite", 3)
+    assert [f["path"] for f in (raw, service, replayed)] == ["raw", "service", "replay"]
+    assert service["orders"] == replayed["orders"] == 3
+    # Every statement of create-and-confirm was captured (at least the order, its lines,
+    # the reservations and the events), and the replay ran them all without an error.
+    assert replayed["statements_per_order"] >= 8
