@@ -175,6 +175,12 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def single_writer(self) -> bool:
+        """Every write transaction holds the whole database (SQLite's BEGIN IMMEDIATE), so
+        no two interleave: what one reads stays true until it commits, without row locks."""
+        return is_sqlite(self.url)
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One use case, one commit: everything inside is written together or not at all.

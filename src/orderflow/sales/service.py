@@ -215,6 +215,13 @@ def _new_order(
         open_review(session, rt, order, actor=actor_of(principal))
     elif data.confirm:
         ORDERS.step(session, rt, order, "confirm", principal=principal, fields={})
+    if not rt.db.single_writer:
+        # The check above read the exposure without a lock: a concurrent order of the same
+        # customer may have been confirmed since. Checked again under the customer's row
+        # lock, taken last so that one customer's orders queue only for the commit.
+        problems = FieldErrors()
+        _check_credit(session, rt, customer, total, problems, lock_excluding=order.id)
+        problems.raise_if_any()
     return order
 
 
@@ -299,6 +306,12 @@ _PRODUCTS = (
 _EXPOSURE = select(
     func.coalesce(func.sum(SalesOrder.total_amount - SalesOrder.paid_amount), 0)
 ).where(SalesOrder.customer_id == bindparam("customer_id"), SalesOrder.state.in_(OPEN_STATES))
+_EXPOSURE_OF_OTHERS = _EXPOSURE.where(SalesOrder.id != bindparam("order_id"))
+# NO KEY UPDATE: the order's own INSERT already holds KEY SHARE on the customer row (its
+# foreign key), which FOR UPDATE would conflict with, deadlocking two entries.
+_LOCK_CUSTOMER = (
+    select(Customer.id).where(Customer.id == bindparam("id")).with_for_update(key_share=True)
+)
 
 
 def _customer(
@@ -389,10 +402,19 @@ def _address(customer: Customer, data: OrderCreate, problems: FieldErrors) -> st
     return address.one_line()
 
 
-def credit_position(session: Session, rt: Runtime, customer: Customer) -> tuple[Decimal, Decimal]:
-    """(exposure, available): what the customer owes on open orders, and what is left of
-    their credit limit (stricter for a new customer) — B3, for entry and for review."""
-    exposure = Decimal(session.scalar(_EXPOSURE, {"customer_id": customer.id}) or 0)
+def credit_position(
+    session: Session, rt: Runtime, customer: Customer, *, excluding: int | None = None
+) -> tuple[Decimal, Decimal]:
+    """(exposure, available): what the customer owes on open orders (other than order
+    ``excluding``), and what is left of their credit limit (stricter for a new customer) —
+    B3, for entry and for review."""
+    if excluding is None:
+        owed = session.scalar(_EXPOSURE, {"customer_id": customer.id})
+    else:
+        owed = session.scalar(
+            _EXPOSURE_OF_OTHERS, {"customer_id": customer.id, "order_id": excluding}
+        )
+    exposure = Decimal(owed or 0)
     return exposure, credit_available(
         customer.credit_limit,
         exposure,
@@ -402,9 +424,20 @@ def credit_position(session: Session, rt: Runtime, customer: Customer) -> tuple[
 
 
 def _check_credit(
-    session: Session, rt: Runtime, customer: Customer, total: Decimal, problems: FieldErrors
+    session: Session,
+    rt: Runtime,
+    customer: Customer,
+    total: Decimal,
+    problems: FieldErrors,
+    *,
+    lock_excluding: int | None = None,
 ) -> None:
-    _, left = credit_position(session, rt, customer)
+    """Refuse an order of ``total`` beyond the customer's credit. With ``lock_excluding``
+    (the order being entered), the customer's row is locked first, so that concurrent
+    orders of one customer are checked one after another, each seeing the others."""
+    if lock_excluding is not None:
+        session.execute(_LOCK_CUSTOMER, {"id": customer.id})
+    _, left = credit_position(session, rt, customer, excluding=lock_excluding)
     if total > left:
         strict = " (new customer: stricter limit)" if customer.is_new else ""
         problems.add(
