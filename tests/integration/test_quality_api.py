@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -16,8 +17,9 @@ from orderflow.notify.models import Notification
 from orderflow.parties.models import Customer
 from orderflow.runtime import Runtime
 from orderflow.sales.service import create_order, order_events
-from tests.factories import World, make_world, order_data
+from tests.factories import PASSWORD, World, make_world, order_data
 from tests.integration.api_client import Api, api_for
+from tests.integration.test_pages import csrf
 from tests.integration.test_procurement_api import ok, step, tasks_of
 
 
@@ -328,3 +330,44 @@ def test_a_supplier_late_slip_needs_one_of_the_remedies(
         )
     )
     assert slip["remedy"] == "borrow"
+
+
+def test_a_stage_samples_at_its_own_inspection_level(rt: Runtime, world: World) -> None:
+    """The policy's level for the final stage (III) draws a bigger sample than level II,
+    and a reinspection keeps the level the lot was first sampled at."""
+    quality = rt.policy.quality.model_copy(update={"stage_levels": {"final": "III"}})
+    strict = replace(rt, policy=rt.policy.model_copy(update={"quality": quality}))
+    with api_for(strict) as api:
+        final = new_inspection(api, stage="final", product_code="P1", quantity="300")
+        usual = new_inspection(api, stage="in_process", product_code="P1", quantity="300")
+        assert (final["inspection_level"], final["sample_size"], final["accept_number"]) == (
+            "III",
+            80,
+            5,
+        )
+        assert (usual["inspection_level"], usual["sample_size"], usual["accept_number"]) == (
+            "II",
+            50,
+            3,
+        )
+        failed = ok(
+            step(
+                api,
+                "quality",
+                "inspections",
+                final,
+                "record",
+                defective=6,  # Re 6 at level III's plan (n 80, Ac 5)
+                findings=[{"category": "internal", "defect": "workmanship"}],
+            )
+        )
+        assert failed["state"] == "failed"
+    # The policy changed back: the lot's reinspection still samples at level III.
+    with api_for(rt) as api:
+        again = ok(step(api, "quality", "inspections", failed, "reinspect", note="返工后"))
+        assert (again["inspection_level"], again["sample_size"]) == ("III", 80)
+        form = {"username": "quality", "password": PASSWORD}
+        form["csrf_token"] = csrf(api.client.get("/login").text)
+        assert api.client.post("/login", data=form, follow_redirects=False).status_code == 303
+        page = api.client.get(f"/quality/inspections/{again['id']}").text
+        assert "检验水平 III" in page or "level III" in page

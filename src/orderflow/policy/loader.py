@@ -31,6 +31,7 @@ from pydantic import (
 from orderflow.core.calendar import BusinessCalendar
 from orderflow.core.durations import WorkDuration, parse_duration
 from orderflow.core.errors import field_path
+from orderflow.quality.sampling import LEVELS
 
 PRIORITIES = ("normal", "special", "urgent")
 _WORKING_DAYS = re.compile(r"\d+wd")
@@ -323,6 +324,7 @@ class AssignmentPolicy(_Strict):
 
 #: Acceptance quality limits with a GB/T 2828.1 plan in ``quality.sampling``.
 SUPPORTED_AQL = ("0.65", "1.0", "1.5", "2.5", "4.0", "6.5")
+INSPECTION_STAGES = ("incoming", "in_process", "final")
 
 
 class ExceptionsPolicy(_Strict):
@@ -340,8 +342,12 @@ class ExceptionsPolicy(_Strict):
 class QualityPolicy(_Strict):
     """Inspections (J1, J2): the sampling level and what makes a finding serious."""
 
-    #: Acceptance quality limit of the sampling plan (GB/T 2828.1, general level II, normal).
+    #: Acceptance quality limit of the sampling plan (GB/T 2828.1, normal inspection).
     aql: str = "2.5"
+    #: Inspection level (GB/T 2828.1 Table 1): general I, II, III or special S-1…S-4.
+    level: str = "II"
+    #: A stage's own level, e.g. ``final = "III"`` for a stricter final inspection.
+    stage_levels: dict[str, str] = {}
     #: Defect kinds an inspector records.
     defect_kinds: list[str] = []
     #: Defects that go straight to the quality and procurement heads, whatever the pass rate.
@@ -361,6 +367,26 @@ class QualityPolicy(_Strict):
                 f"aql {value!r} has no sampling plan; use one of {list(SUPPORTED_AQL)}"
             )
         return value
+
+    @field_validator("level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value not in LEVELS:
+            raise ValueError(f"no inspection level {value!r}; use one of {list(LEVELS)}")
+        return value
+
+    @field_validator("stage_levels")
+    @classmethod
+    def _stage_levels(cls, value: dict[str, str]) -> dict[str, str]:
+        for stage, level in value.items():
+            if stage not in INSPECTION_STAGES:
+                raise ValueError(f"no inspection stage {stage!r}; use {list(INSPECTION_STAGES)}")
+            if level not in LEVELS:
+                raise ValueError(f"{stage}: no inspection level {level!r}; use {list(LEVELS)}")
+        return value
+
+    def level_for(self, stage: str) -> str:
+        return self.stage_levels.get(stage, self.level)
 
     @model_validator(mode="after")
     def _serious_are_kinds(self) -> QualityPolicy:

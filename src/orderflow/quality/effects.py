@@ -290,7 +290,7 @@ def reinspect(ctx: StepContext) -> None:
     elif insp.rejected_quantity and insp.rejected_quantity < insp.lot_quantity:
         # What was accepted is stock already: the reworked lot is what was rejected.
         insp.lot_quantity = insp.rejected_quantity
-    plan = plan_for(lot_units(insp.lot_quantity), insp.aql)
+    plan = plan_for(lot_units(insp.lot_quantity), insp.aql, insp.inspection_level)
     insp.sample_size, insp.accept_number = plan.sample_size, plan.accept
     insp.inspected = insp.defective = None
     insp.pass_rate = insp.accepted_quantity = insp.rejected_quantity = None

@@ -28,10 +28,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from orderflow.auth.roles import Role
 from orderflow.core.workflow import DERIVED, Lifecycle, step
+from orderflow.policy.loader import INSPECTION_STAGES
 
 PENDING, PASSED, FAILED, CANCELLED = "pending", "passed", "failed", "cancelled"
 STATES = (PENDING, PASSED, FAILED, CANCELLED)
-STAGES = ("incoming", "in_process", "final")
+#: Declared beside the policy, whose per-stage sampling levels are checked against them.
+STAGES = INSPECTION_STAGES
 
 CATEGORIES = ("internal", "other_company", "purchased", "design", "undetermined")
 SEVERITIES = ("minor", "major", "critical")

@@ -38,8 +38,9 @@ class Inspection(DocumentMixin, Base):
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), index=True)
     #: In-process: the operation or work centre inspected.
     operation: Mapped[str] = mapped_column(String(120), default="")
-    #: The sampling plan (GB/T 2828.1) when the lot came in.
+    #: The sampling plan (GB/T 2828.1) when the lot came in: AQL and inspection level.
     aql: Mapped[str] = mapped_column(String(6))
+    inspection_level: Mapped[str] = mapped_column(String(4), default="II", server_default="II")
     sample_size: Mapped[int] = mapped_column(Integer)
     accept_number: Mapped[int] = mapped_column(Integer)
     #: The customer's quality and shipping standards (J4), for a final inspection.

@@ -73,6 +73,7 @@ def inspection_read(
         supplier_name=supplier,
         operation=insp.operation,
         aql=insp.aql,
+        inspection_level=insp.inspection_level,
         sample_size=insp.sample_size,
         accept_number=insp.accept_number,
         quality_standard=insp.quality_standard,

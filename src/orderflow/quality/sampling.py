@@ -1,11 +1,13 @@
-"""Sampling plans of GB/T 2828.1 (= ISO 2859-1): general inspection level II, single
-sampling, normal inspection.
+"""Sampling plans of GB/T 2828.1 (= ISO 2859-1): single sampling, normal inspection, at
+any inspection level — the general levels I, II (the usual one) and III, and the special
+levels S-1 to S-4 for costly or destructive tests.
 
-The lot size gives a code letter, the letter a sample size; down each AQL column of the
-master table the acceptance numbers run 0, (arrow), 1, 2, 3, 5, 7, 10, 14, 21 from the
-letter where that AQL's first plan (Ac 0, Re 1) sits. An arrow sends you to the nearest
-plan along it: above the first plan down to it, on the arrow cell up to the plan before.
-Where the sample is at least the lot, every unit is inspected.
+The lot size and the level give a code letter (Table 1), the letter a sample size; down
+each AQL column of the master table (Table 2-A) the acceptance numbers run 0, (arrow), 1,
+2, 3, 5, 7, 10, 14, 21 from the letter where that AQL's first plan (Ac 0, Re 1) sits. An
+arrow sends you to the nearest plan along it: above the first plan down to it, on the
+arrow cell up to the plan before. Where the sample is at least the lot, every unit is
+inspected.
 """
 
 from __future__ import annotations
@@ -15,23 +17,25 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 
-#: Upper lot-size bound of each code letter (general inspection level II).
-_LETTERS = (
-    (8, "A"),
-    (15, "B"),
-    (25, "C"),
-    (50, "D"),
-    (90, "E"),
-    (150, "F"),
-    (280, "G"),
-    (500, "H"),
-    (1200, "J"),
-    (3200, "K"),
-    (10000, "L"),
-    (35000, "M"),
-    (150000, "N"),
-    (500000, "P"),
-    (10**12, "Q"),
+LEVELS = ("S-1", "S-2", "S-3", "S-4", "I", "II", "III")
+#: Table 1: the upper lot-size bound of each row, and its code letter at each level of
+#: ``LEVELS``, in that order.
+_TABLE_1 = (
+    (8, "AAAAAAB"),
+    (15, "AAAAABC"),
+    (25, "AABBBCD"),
+    (50, "ABBCCDE"),
+    (90, "BBCCCEF"),
+    (150, "BBCDDFG"),
+    (280, "BCDEEGH"),
+    (500, "BCDEFHJ"),
+    (1200, "CCEFGJK"),
+    (3200, "CDEGHKL"),
+    (10000, "CDFGJLM"),
+    (35000, "CDFHKMN"),
+    (150000, "DEGJLNP"),
+    (500000, "DEGJMPQ"),
+    (10**12, "DEHKNQR"),
 )
 SAMPLE_SIZES = {
     "A": 2,
@@ -70,17 +74,22 @@ class Plan:
         return self.accept + 1
 
 
-def code_letter(lot_size: int) -> str:
+_UPPER_BOUNDS = [upper for upper, _ in _TABLE_1]
+
+
+def code_letter(lot_size: int, level: str = "II") -> str:
     if lot_size < 1:
         raise ValueError("a lot has at least one unit")
-    return _LETTERS[bisect_left([upper for upper, _ in _LETTERS], lot_size)][1]
+    if level not in LEVELS:
+        raise ValueError(f"no inspection level {level!r}; one of {', '.join(LEVELS)}")
+    return _TABLE_1[bisect_left(_UPPER_BOUNDS, lot_size)][1][LEVELS.index(level)]
 
 
-def plan_for(lot_size: int, aql: str) -> Plan:
-    """The sampling plan for a lot of ``lot_size`` units at ``aql``."""
+def plan_for(lot_size: int, aql: str, level: str = "II") -> Plan:
+    """The sampling plan for a lot of ``lot_size`` units at ``aql`` and inspection ``level``."""
     if aql not in _FIRST_PLAN:
         raise ValueError(f"no sampling plan for AQL {aql}")
-    letter = code_letter(lot_size)
+    letter = code_letter(lot_size, level)
     first = _ORDER.index(_FIRST_PLAN[aql])
     at = _ORDER.index(letter)
     if at < first:

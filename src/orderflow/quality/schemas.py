@@ -54,6 +54,7 @@ class InspectionRead(BaseModel):
     supplier_name: str | None
     operation: str
     aql: str
+    inspection_level: str
     sample_size: int
     accept_number: int
     quality_standard: str

@@ -59,8 +59,8 @@ def open_inspection(
         raise ValidationFailed.of(
             [FieldError("stage", f"One of {', '.join(STAGES)}", "unknown_stage")]
         )
-    aql = rt.policy.quality.aql
-    plan = plan_for(lot_units(request.quantity), aql)
+    aql, level = rt.policy.quality.aql, rt.policy.quality.level_for(request.stage)
+    plan = plan_for(lot_units(request.quantity), aql, level)
     quality_standard = shipping_standard = ""
     if request.sales_order_id is not None and request.stage == "final":
         row = session.execute(
@@ -91,6 +91,7 @@ def open_inspection(
         supplier_id=supplier_id,
         operation=request.operation,
         aql=aql,
+        inspection_level=level,
         sample_size=plan.sample_size,
         accept_number=plan.accept,
         quality_standard=quality_standard,
