@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -14,6 +13,7 @@ from orderflow.sales.models import SalesOrder
 from orderflow.sales.service import create_order
 from tests.factories import make_world, order_data
 from tests.integration.api_client import api_for
+from tests.races import race
 
 
 def body(rt: Runtime, customer_id: int, qty: str = "1") -> dict[str, Any]:
@@ -89,22 +89,6 @@ def test_concurrent_retries_create_exactly_one_order(rt: Runtime) -> None:
     world = make_world(rt)
     data = order_data(rt, world)
     key = str(uuid.uuid4())
-    results: list[int] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(6)
-
-    def client() -> None:
-        try:
-            barrier.wait()
-            results.append(create_order(rt, world["sales_clerk"], data, idempotency_key=key).id)
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=client) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    assert len(results) == 6 and len(set(results)) == 1
+    outcome = race(6, lambda: create_order(rt, world["sales_clerk"], data, idempotency_key=key).id)
+    assert len(set(outcome.won)) == 1
     assert orders(rt) == 1

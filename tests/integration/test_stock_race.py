@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -13,6 +12,7 @@ from orderflow.runtime import Runtime
 from orderflow.sales.models import SalesOrder
 from orderflow.sales.service import create_order
 from tests.factories import make_world, order_data
+from tests.races import race
 
 CLIENTS = 8
 ORDERS_EACH = 4
@@ -22,34 +22,14 @@ STOCK = 13  # fewer units than the 32 wanted
 def test_concurrent_confirmations_never_oversell(rt: Runtime) -> None:
     world = make_world(rt, stock={"P1": STOCK})
     data = order_data(rt, world, lines=[{"product_code": "P1", "quantity": "1"}], confirm=True)
-    won: list[str] = []
-    refused: list[int] = []
-    failures: list[BaseException] = []
-    barrier = threading.Barrier(CLIENTS)
-    lock = threading.Lock()
-
-    def client() -> None:
-        barrier.wait()
-        for _ in range(ORDERS_EACH):
-            try:
-                order = create_order(rt, world["sales_clerk"], data)
-                with lock:
-                    won.append(order.number)
-            except InsufficientStock:
-                with lock:
-                    refused.append(1)
-            except BaseException as exc:
-                failures.append(exc)
-
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert failures == []
-    assert len(won) == STOCK  # sold = stock
-    assert len(won) + len(refused) == CLIENTS * ORDERS_EACH  # every request answered
+    outcome = race(
+        CLIENTS,
+        lambda: create_order(rt, world["sales_clerk"], data).number,
+        rounds=ORDERS_EACH,
+        refusals=(InsufficientStock,),
+    )
+    won = outcome.won
+    assert len(won) == STOCK  # sold = stock; every request was answered (race checks)
     assert len(set(won)) == STOCK  # unique numbers
     with rt.db.reading() as s:
         level = s.scalar(select(StockLevel).where(StockLevel.product_id == world.products["P1"]))
