@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from orderflow.config import Settings
 from orderflow.core.errors import NotFound, OrderFlowError
 from orderflow.privacy import MaskingFilter
 from orderflow.runtime import Principal, Runtime
@@ -56,12 +57,33 @@ def _logging() -> None:
         handler.addFilter(MaskingFilter())
 
 
+def checked_settings() -> Settings:
+    """The settings, with the policy and the PDF font they name checked before anything
+    starts: a bad one is named and the command exits 2, with no traceback and no server
+    that fails later (a missing font used to surface only when the first PDF was made)."""
+    from pydantic import ValidationError
+
+    from orderflow.config import get_settings
+    from orderflow.files.pdf import PdfFontError, font_name
+    from orderflow.policy import PolicyError, load_policy
+
+    try:
+        settings = get_settings()
+        load_policy(settings.policy)
+        if settings.pdf_font is not None:
+            font_name(settings.pdf_font)
+    except (ValidationError, PolicyError, PdfFontError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    return settings
+
+
 @contextmanager
 def runtime() -> Iterator[Runtime]:
     """The configured runtime, migrated, and closed when the command ends (even on error)."""
     from orderflow.migrate import upgrade
 
-    rt = Runtime.from_settings()
+    rt = Runtime.from_settings(checked_settings())
     try:
         upgrade(rt.db.url)
         yield rt
@@ -74,6 +96,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Serve the web pages and the API (with the sweeper in a thread unless disabled)."""
     import uvicorn
 
+    checked_settings()
     _logging()
     uvicorn.run(
         "orderflow.app:create_app",
@@ -159,16 +182,11 @@ def audit_verify() -> None:
 @calendar_app.command("due")
 def calendar_due(start: str, duration: str) -> None:
     """When a deadline falls: START (ISO time with offset, or 'now') plus DURATION (2h, 30min, 5wd)."""
-    from orderflow.config import get_settings
     from orderflow.core.clock import system_clock
-    from orderflow.policy import PolicyError, load_policy
+    from orderflow.policy import load_policy
     from orderflow.system.api import compute_due
 
-    try:
-        policy = load_policy(get_settings().policy)
-    except PolicyError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    policy = load_policy(checked_settings().policy)
     try:
         moment = system_clock() if start == "now" else datetime.fromisoformat(start)
     except ValueError as exc:

@@ -134,3 +134,29 @@ def test_python_dash_m_orderflow_runs_the_same_commands() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "serve" in done.stdout and "planning" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("ORDERFLOW_PDF_FONT", "/nowhere/cjk.ttf", "ORDERFLOW_PDF_FONT=/nowhere/cjk.ttf"),
+        ("ORDERFLOW_POLICY", "bad-policy.toml", "quality.level"),
+        ("ORDERFLOW_SECRET_KEY", "short", "secret_key"),
+    ],
+)
+def test_a_bad_setting_stops_each_command_before_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, named: str
+) -> None:
+    (tmp_path / "bad-policy.toml").write_text('[quality]\nlevel = "IV"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ORDERFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'untouched.db'}")
+    monkeypatch.setenv(variable, value)
+    config.get_settings.cache_clear()
+    try:
+        for command in (["serve", "--port", "1"], ["worker", "--once"], ["migrate"]):
+            result = runner.invoke(app, command)
+            assert result.exit_code == 2, (command, result.output)
+            assert named in result.output and "Traceback" not in result.output
+    finally:
+        config.get_settings.cache_clear()
+    assert not (tmp_path / "untouched.db").exists()  # refused before the database was opened
