@@ -13,16 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from orderflow.auth.roles import PERMISSIONS
 from orderflow.core.access import require
-from orderflow.core.errors import OrderFlowError
-from orderflow.runtime import Principal
+from orderflow.core.errors import OrderFlowError, validate
+from orderflow.runtime import Principal, Runtime
 from orderflow.web.field_errors import Errors, form_errors
-from orderflow.web.session import check_csrf, page_principal
+from orderflow.web.render import render
+from orderflow.web.session import PagePrincipal, check_csrf, page_principal, runtime
 
 
 def text_values(form: FormData, *, skip: tuple[str, ...] = ("csrf_token",)) -> dict[str, str]:
@@ -71,3 +74,54 @@ async def post_form(
         errors = form_errors(request, exc, inputs)
         return await run_in_threadpool(again, me, form, errors, exc.status)
     return RedirectResponse(done(saved), status_code=303)
+
+
+def list_with_create_form(
+    router: APIRouter,
+    path: str,
+    *,
+    template: str,
+    items: tuple[str, Callable[[Runtime, Principal], Any]],
+    permission: str,
+    schema: type[BaseModel],
+    create: Callable[[Runtime, Principal, Any], Any],
+    done: Callable[[Any], str],
+) -> None:
+    """GET ``path``: the list (``items``: its name in the template, and how to read it) with
+    a form to add one; POST ``path``: ``create`` from the form validated as ``schema``, then
+    go to ``done(saved)``, or the list again with what was typed and each refusal."""
+    name, listing = items
+
+    def page(
+        request: Request,
+        me: Principal,
+        values: dict[str, str] | None = None,
+        errors: Errors | None = None,
+        status_code: int = 200,
+    ) -> Response:
+        return render(
+            request,
+            template,
+            status_code=status_code,
+            values=values or {},
+            errors=errors or {},
+            may_edit=me.can(PERMISSIONS[permission]),
+            **{name: listing(runtime(request), me)},
+        )
+
+    @router.get(path)
+    def list_page(request: Request, me: PagePrincipal) -> Response:
+        return page(request, me)
+
+    @router.post(path)
+    async def create_page(request: Request) -> Response:
+        rt = runtime(request)
+        return await post_form(
+            request,
+            permission=permission,
+            save=lambda me, form: create(rt, me, validate(schema, text_values(form))),
+            again=lambda me, form, errors, status: page(
+                request, me, text_values(form), errors, status
+            ),
+            done=done,
+        )

@@ -15,7 +15,7 @@ from orderflow.auth.users import DepartmentCreate, UserCreate, UserRead
 from orderflow.core.access import require
 from orderflow.core.errors import validate
 from orderflow.masterdata import service
-from orderflow.masterdata.forms import Errors, post_form, text_values
+from orderflow.masterdata.forms import Errors, list_with_create_form, post_form, text_values
 from orderflow.masterdata.schemas import UserUpdate
 from orderflow.runtime import Principal
 from orderflow.web.render import render
@@ -166,40 +166,13 @@ async def reactivate_user_page(request: Request, user_id: int) -> Response:
     )
 
 
-def _departments(
-    request: Request,
-    me: Principal,
-    values: dict[str, str] | None = None,
-    errors: Errors | None = None,
-    status_code: int = 200,
-) -> Response:
-    return render(
-        request,
-        "masterdata_departments.html",
-        status_code=status_code,
-        departments=service.departments(runtime(request), me),
-        values=values or {},
-        errors=errors or {},
-        may_edit=me.can(PERMISSIONS["users.write"]),
-    )
-
-
-@router.get("/departments")
-def departments_page(request: Request, me: PagePrincipal) -> Response:
-    return _departments(request, me)
-
-
-@router.post("/departments")
-async def create_department_page(request: Request) -> Response:
-    rt = runtime(request)
-    return await post_form(
-        request,
-        permission="users.write",
-        save=lambda me, form: accounts.create_department(
-            rt, me, validate(DepartmentCreate, text_values(form))
-        ),
-        again=lambda me, form, errors, status: _departments(
-            request, me, text_values(form), errors, status
-        ),
-        done=lambda saved: "/departments",
-    )
+list_with_create_form(
+    router,
+    "/departments",
+    template="masterdata_departments.html",
+    items=("departments", service.departments),
+    permission="users.write",
+    schema=DepartmentCreate,
+    create=accounts.create_department,
+    done=lambda saved: "/departments",
+)

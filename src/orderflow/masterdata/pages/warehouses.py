@@ -16,7 +16,7 @@ from orderflow.core.errors import validate
 from orderflow.inventory import warehouses as inventory
 from orderflow.inventory.schemas import StockAdjustment, WarehouseCreate
 from orderflow.masterdata import service
-from orderflow.masterdata.forms import Errors, post_form, text_values
+from orderflow.masterdata.forms import Errors, list_with_create_form, post_form, text_values
 from orderflow.runtime import Principal
 from orderflow.web.render import render
 from orderflow.web.session import PagePrincipal, runtime
@@ -27,43 +27,16 @@ router = APIRouter(include_in_schema=False)
 REASONS = ("stock_count", "receipt", "damage", "return", "correction")
 
 
-def _list(
-    request: Request,
-    me: Principal,
-    values: dict[str, str] | None = None,
-    errors: Errors | None = None,
-    status_code: int = 200,
-) -> Response:
-    return render(
-        request,
-        "masterdata_warehouses.html",
-        status_code=status_code,
-        warehouses=inventory.list_warehouses(runtime(request), me),
-        values=values or {},
-        errors=errors or {},
-        may_edit=me.can(PERMISSIONS["warehouses.write"]),
-    )
-
-
-@router.get("/warehouses")
-def warehouses_page(request: Request, me: PagePrincipal) -> Response:
-    return _list(request, me)
-
-
-@router.post("/warehouses")
-async def create_warehouse_page(request: Request) -> Response:
-    rt = runtime(request)
-    return await post_form(
-        request,
-        permission="warehouses.write",
-        save=lambda me, form: inventory.create_warehouse(
-            rt, me, validate(WarehouseCreate, text_values(form))
-        ),
-        again=lambda me, form, errors, status: _list(
-            request, me, text_values(form), errors, status
-        ),
-        done=lambda saved: f"/warehouses/{saved.id}",
-    )
+list_with_create_form(
+    router,
+    "/warehouses",
+    template="masterdata_warehouses.html",
+    items=("warehouses", inventory.list_warehouses),
+    permission="warehouses.write",
+    schema=WarehouseCreate,
+    create=inventory.create_warehouse,
+    done=lambda saved: f"/warehouses/{saved.id}",
+)
 
 
 def _detail(
