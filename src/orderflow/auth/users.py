@@ -143,6 +143,8 @@ def deactivate_user(rt: Runtime, principal: Principal, user_id: int) -> UserRead
 
 
 def list_departments(rt: Runtime, principal: Principal) -> list[DepartmentRead]:
+    """The company's departments, for those who may see its users (API and pages alike)."""
+    require(principal, "users.read")
     with rt.db.reading() as s:
         rows = s.scalars(
             select(Department)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from orderflow.auth.models import User
 from orderflow.auth.roles import PERMISSIONS
-from orderflow.auth.users import DepartmentRead, UserRead, list_departments, list_users
+from orderflow.auth.users import UserRead, list_users
 from orderflow.catalog.models import Product
 from orderflow.core.access import require
 from orderflow.core.errors import FieldErrors, NotFound
@@ -94,12 +94,6 @@ class OnHand(BaseModel):
     """What an adjustment leaves on hand (what a repeated post is answered)."""
 
     on_hand: str
-
-
-def departments(rt: Runtime, principal: Principal) -> list[DepartmentRead]:
-    """The company's departments, for those who may see its users."""
-    require(principal, "users.read")
-    return list_departments(rt, principal)
 
 
 def get_user(rt: Runtime, principal: Principal, user_id: int) -> UserRead:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from orderflow.catalog.models import Product
-from orderflow.core.errors import OrderFlowError, ValidationFailed, validate
+from orderflow.core.errors import NotFound, OrderFlowError, ValidationFailed, validate
 from orderflow.inventory.locations import location_stock
 from orderflow.inventory.models import Warehouse
 from orderflow.inventory.warehouses import list_stock
@@ -137,8 +137,13 @@ async def create_page(request: Request, path: str) -> Response:
     return RedirectResponse(f"/warehouse/{path}/{doc.id}", status_code=303)
 
 
+_KINDS = {path: kind for kind, path in PATHS.items()}
+
+
 def _kind(path: str) -> str:
-    return {v: k for k, v in PATHS.items()}[path]
+    if path not in _KINDS:
+        raise NotFound(f"No warehouse documents at /warehouse/{path}")
+    return _KINDS[path]
 
 
 def _page(

@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 
 from orderflow.auth import users as accounts
 from orderflow.auth.roles import PERMISSIONS, Role
-from orderflow.auth.users import DepartmentCreate, UserCreate, UserRead
+from orderflow.auth.users import DepartmentCreate, UserCreate, UserRead, list_departments
 from orderflow.core.access import require
 from orderflow.core.errors import validate
 from orderflow.masterdata import service
@@ -32,7 +32,7 @@ def users_page(request: Request, me: PagePrincipal) -> Response:
         request,
         "masterdata_users.html",
         users=users,
-        departments={d.code: d.name for d in service.departments(rt, me)},
+        departments={d.code: d.name for d in list_departments(rt, me)},
         may_edit=me.can(PERMISSIONS["users.write"]),
     )
 
@@ -57,7 +57,7 @@ def _form(
         values=values,
         errors=errors,
         roles=list(Role),
-        departments=service.departments(rt, me),
+        departments=list_departments(rt, me),
         may_edit=me.can(PERMISSIONS["users.write"]),
         is_me=user is not None and user.id == me.id,
     )
@@ -170,7 +170,7 @@ list_with_create_form(
     router,
     "/departments",
     template="masterdata_departments.html",
-    items=("departments", service.departments),
+    items=("departments", list_departments),
     permission="users.write",
     schema=DepartmentCreate,
     create=accounts.create_department,
