@@ -2,8 +2,9 @@
 
 The routes are read from the app itself, so a route added later is swept too: without a
 caller every API route answers 401 and every page sends to the login; a logged-in user
-holding no role gets no data from any API route (403, or 404/422 for what it cannot even
-address), except the few every user has (who am I, my tasks, the calendar).
+holding no role gets no data from any API route or page (403, or 404/422 for what it
+cannot even address), except the few every user has (who am I, my tasks and notices, the
+calendar).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from fastapi.testclient import TestClient
 from orderflow.app import create_app
 from orderflow.runtime import Runtime
 from tests.factories import PASSWORD, _user, make_world
+from tests.integration.test_pages import csrf
 
 #: Open to anyone: health, login, language switch, API docs and the token endpoint.
 PUBLIC = {
@@ -37,6 +39,8 @@ EVERY_USER = {
     ("GET", "/api/v1/auth/me"),
     ("GET", "/api/v1/tasks"),
     ("GET", "/api/v1/calendar/due"),
+    ("GET", "/tasks"),
+    ("GET", "/notifications"),
 }
 
 
@@ -92,10 +96,18 @@ def test_a_user_with_no_role_gets_no_data(rt: Runtime, client: TestClient) -> No
     token = client.post(
         "/api/v1/auth/token", json={"username": "nobody", "password": PASSWORD}
     ).json()["access_token"]
+    form = {
+        "username": "nobody",
+        "password": PASSWORD,
+        "csrf_token": csrf(client.get("/login").text),
+    }
+    assert client.post("/login", data=form).status_code == 303
     wrong = []
     for method, path in _routes(client.app.routes):  # type: ignore[attr-defined]
-        if not path.startswith("/api/") or (method, path) in PUBLIC | EVERY_USER:
-            continue
+        if (method, path) in PUBLIC | EVERY_USER or (
+            method != "GET" and not path.startswith("/api/")
+        ):
+            continue  # posted forms are refused by their CSRF check before anything else
         answer = client.request(
             method,
             _concrete(path),

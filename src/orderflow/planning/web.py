@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from orderflow.auth.roles import PERMISSIONS
+from orderflow.core.access import require
 from orderflow.core.errors import ValidationFailed, validate
 from orderflow.planning import achievement, monthly, promising, read, service
 from orderflow.planning.schemas import PromiseIn
@@ -166,6 +167,7 @@ def _promise_page(
 
 @router.get("/planning/promise")
 def promise_form(request: Request, me: PagePrincipal) -> Response:
+    require(me, "planning.read")
     values = {
         "lines": [{"product_code": "", "quantity": ""} for _ in range(PROMISE_ROWS)],
         "requested_date": "",

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from orderflow.catalog.models import Product
+from orderflow.core.access import require
 from orderflow.core.errors import OrderFlowError, ValidationFailed, validate
 from orderflow.inventory.models import Warehouse
 from orderflow.procurement import service, suppliers
@@ -128,8 +129,10 @@ def _entry_form_routes(
     date_field: str,
     schema: type[BaseModel],
     create: Callable[..., Any],
+    permission: str,
 ) -> None:
-    """``GET {path}/new``: the entry form, due in two weeks, with empty line rows; ``POST``:
+    """``GET {path}/new``: the entry form, due in two weeks, with empty line rows, for those
+    with ``permission`` (it lists the suppliers and products); ``POST``:
     create once per form (its Idempotency-Key), or show the form again with every failing
     field named. Declared before ``{path}/{id}`` so "new" is never taken for an id."""
 
@@ -146,6 +149,7 @@ def _entry_form_routes(
         )
 
     def new_page(request: Request, me: PagePrincipal) -> Response:
+        require(me, permission)
         values = {
             date_field: (runtime(request).today() + timedelta(days=14)).isoformat(),
             "idempotency_key": str(uuid.uuid4()),
@@ -181,6 +185,7 @@ _entry_form_routes(
     date_field="needed_by",
     schema=RequisitionCreate,
     create=service.create_requisition,
+    permission="requisitions.create",
 )
 _entry_form_routes(
     "/purchasing/orders",
@@ -188,6 +193,7 @@ _entry_form_routes(
     date_field="due_date",
     schema=OrderCreate,
     create=service.create_order,
+    permission="purchase_orders.create",
 )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from orderflow.catalog.models import SELLABLE_KINDS, Product
+from orderflow.core.access import require
 from orderflow.core.errors import OrderFlowError, ValidationFailed, validate
 from orderflow.parties.models import Customer
 from orderflow.runtime import Principal, Runtime
@@ -64,7 +65,9 @@ def orders_page(
 
 
 def _choices(rt: Runtime, me: Principal) -> dict[str, Any]:
-    """What the entry form offers: the company's active customers and saleable products."""
+    """What the entry form offers: the company's active customers and saleable products,
+    to those who may enter orders (the list of customers is not for every role)."""
+    require(me, "orders.create")
     with rt.db.reading() as s:
         customers = s.execute(
             select(Customer.id, Customer.code, Customer.name)
