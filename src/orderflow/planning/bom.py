@@ -85,8 +85,14 @@ def round_up(quantity: Decimal, integral: bool) -> Decimal:
     return quantity.quantize(FOUR_PLACES, rounding=ROUND_CEILING)
 
 
+def needed(parent_quantity: Decimal, component: Component, *, integral: bool) -> Decimal:
+    """E7: what ``parent_quantity`` units use of a component — unit use × (1 + overage),
+    rounded up (to whole units for a component counted in them)."""
+    return round_up(parent_quantity * component.quantity * (ONE + component.overage), integral)
+
+
 def component_quantity(parent_quantity: Decimal, component: Component, item: Item) -> Decimal:
-    return round_up(parent_quantity * component.quantity * (ONE + component.overage), item.integral)
+    return needed(parent_quantity, component, integral=item.integral)
 
 
 class Demand(NamedTuple):

@@ -31,7 +31,7 @@ from orderflow.inventory import service as stock
 from orderflow.inventory.ledger import issue, locations_of, receive, relocate
 from orderflow.inventory.models import Warehouse
 from orderflow.inventory.warehouses import company_warehouse
-from orderflow.planning.bom import round_up
+from orderflow.planning.bom import Component, needed
 from orderflow.production.effects import order_fact
 from orderflow.production.flow import (
     BROKEN_DOWN,
@@ -136,8 +136,10 @@ def issue_materials(ctx: StepContext) -> None:
     ).all():
         if component.id in made_below:
             continue
-        quantity = round_up(
-            mo.quantity * line.quantity * (1 + line.overage), component.unit in whole
+        quantity = needed(
+            mo.quantity,
+            Component(component.id, line.quantity, line.overage),
+            integral=component.unit in whole,
         )
         taken = issue(
             s,
