@@ -5,109 +5,28 @@ department adds a price row to a product through its edit form (rows added with 
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-import uvicorn
 
-from orderflow.app import create_app
-from orderflow.config import Settings
-from orderflow.migrate import upgrade
 from orderflow.runtime import Runtime
-from tests.factories import PASSWORD, World, make_world
+from tests.e2e.conftest import Desk, browser_for
+from tests.factories import World
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is required under CI=true (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} not installed")
-    return CHROMIUM
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, World, Runtime]]:
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    upgrade(url)
-    rt = Runtime.from_settings(
-        Settings(
-            database_url=url, secret_key="browser-test-secret-0123456789", embedded_worker=False
-        )
-    )
-    world = make_world(rt)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = uvicorn.Server(
-        uvicorn.Config(
-            create_app(rt, migrate=False, worker=False),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            access_log=False,
-        )
-    )
-    thread = threading.Thread(target=app.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not app.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert app.started, "the app did not start"
-    yield f"http://127.0.0.1:{port}", world, rt
-    app.should_exit = True
-    thread.join(timeout=10)
-    rt.db.dispose()
 
 
 def test_an_order_from_entry_to_paid_in_the_browser(
     chromium: str, server: tuple[str, World, Runtime]
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     base, world, rt = server
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
+    with browser_for(chromium) as browser:
         page = browser.new_page()
-        page.set_default_timeout(10_000)
-
-        def login(username: str) -> None:
-            page.goto(base + "/login")
-            page.fill("#username", username)
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
-            expect(page).to_have_url(re.compile(r"/tasks$"))
-
-        def logout() -> None:
-            page.click("header form button")
-            expect(page).to_have_url(re.compile(r"/login$"))
-
-        def step(name: str, fields: dict[str, str] | None = None) -> None:
-            page.click(f"#step-{name} summary")
-            for selector, value in (fields or {}).items():
-                page.fill(selector, value)
-            page.click(f"#do-{name}")
+        desk = Desk(page, base)
+        login, logout, step = desk.login, desk.logout, desk.step
 
         state = page.locator("#order-state")
 
@@ -170,4 +89,3 @@ def test_an_order_from_entry_to_paid_in_the_browser(
         expect(page).to_have_url(re.compile(r"/products/\d+$"))
         expect(page.locator("#prices")).to_contain_text("VIP")
         expect(page.locator("#prices tbody tr")).to_have_count(2)
-        browser.close()

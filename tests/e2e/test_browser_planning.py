@@ -15,8 +15,8 @@ from orderflow.costing.schemas import BudgetCreate
 from orderflow.costing.service import create_budget, step_budget
 from orderflow.inventory.ledger import receive
 from orderflow.runtime import Runtime
-from tests.e2e.test_browser_order_to_cash import chromium, server  # noqa: F401  (fixtures)
-from tests.factories import PASSWORD, World
+from tests.e2e.conftest import Desk, browser_for
+from tests.factories import World
 from tests.production_factories import make_plant, ready_order
 
 pytestmark = pytest.mark.browser
@@ -49,42 +49,24 @@ def _orders(rt: Runtime, world: World) -> list[tuple[str, int]]:
 
 @pytest.fixture
 def story(
-    server: tuple[str, World, Runtime],  # noqa: F811
+    server: tuple[str, World, Runtime],
 ) -> Iterator[tuple[str, World, Runtime, list[tuple[str, int]]]]:
     base, world, rt = server  # the server runs on the real clock
     yield base, world, rt, _orders(rt, world)
 
 
 def test_plan_orders_report_progress_and_see_board_and_achievement_update(
-    chromium: str,  # noqa: F811
+    chromium: str,
     story: tuple[str, World, Runtime, list[tuple[str, int]]],
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     base, world, rt, ((on_time, on_time_id), (rush, rush_id)) = story
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--no-first-run",
-            ],
-        )
+    with browser_for(chromium) as browser:
         desk = browser.new_page()
-        desk.set_default_timeout(10_000)
-
-        def login(page, username: str) -> None:  # type: ignore[no-untyped-def]
-            page.goto(base + "/login")
-            page.fill("#username", username)
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
-            expect(page).to_have_url(re.compile(r"/tasks$"))
+        Desk(desk, base).login("planner")
 
         # The planner releases both orders to production from the production page.
-        login(desk, "planner")
         for order_id in (on_time_id, rush_id):
             desk.goto(base + "/production")
             desk.select_option("#sales_order_id", str(order_id))
@@ -112,8 +94,7 @@ def test_plan_orders_report_progress_and_see_board_and_achievement_update(
 
         # A worker on a phone reports the press and the assembly of the on-time order's P1.
         phone = browser.new_page(viewport={"width": 390, "height": 844})
-        phone.set_default_timeout(10_000)
-        login(phone, "production")
+        Desk(phone, base).login("production")
         for seq in (10, 20):
             phone.goto(base + "/shopfloor")
             card = (
@@ -140,4 +121,3 @@ def test_plan_orders_report_progress_and_see_board_and_achievement_update(
             )
             == 0
         )
-        browser.close()

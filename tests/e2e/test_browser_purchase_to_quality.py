@@ -12,57 +12,25 @@ from datetime import timedelta
 import pytest
 
 from orderflow.runtime import Runtime
-from tests.e2e.test_browser_order_to_cash import chromium, server  # noqa: F401  (fixtures)
-from tests.factories import PASSWORD, World
+from tests.e2e.conftest import Desk, browser_for
+from tests.factories import World
 from tests.supply_factories import add_suppliers
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_purchase_from_requisition_to_a_closed_quality_slip(
-    chromium: str,  # noqa: F811
-    server: tuple[str, World, Runtime],  # noqa: F811
+    chromium: str,
+    server: tuple[str, World, Runtime],
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     base, world, rt = server
     add_suppliers(rt, world)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
+    with browser_for(chromium) as browser:
         page = browser.new_page()
-        page.set_default_timeout(10_000)
-
-        def login(username: str) -> None:
-            page.goto(base + "/login")
-            page.fill("#username", username)
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
-            expect(page).to_have_url(re.compile(r"/tasks$"))
-
-        def logout() -> None:
-            page.click("header form button")
-            expect(page).to_have_url(re.compile(r"/login$"))
-
-        def step(
-            name: str, fields: dict[str, str] | None = None, selects: dict[str, str] | None = None
-        ) -> None:
-            page.click(f"#step-{name} summary")
-            for selector, value in (fields or {}).items():
-                page.fill(selector, value)
-            for selector, value in (selects or {}).items():
-                page.select_option(selector, value)
-            page.click(f"#do-{name}")
+        desk = Desk(page, base)
+        login, logout, step = desk.login, desk.logout, desk.step
 
         needed_by = (rt.today() + timedelta(days=14)).isoformat()
 
@@ -146,8 +114,9 @@ def test_a_purchase_from_requisition_to_a_closed_quality_slip(
                 "#cause": "供应商模具磨损",
                 "#decision": "整批退货补发，供应商承担运费",
                 "#cost": "200",
+                "#remedy": "return_replace",
+                "#liability": "supplier",
             },
-            {"#remedy": "return_replace", "#liability": "supplier"},
         )
         expect(page.locator("#slip-state")).to_have_attribute("data-state", "decided")
         expect(page.locator("#slip-liability")).to_have_text(re.compile("供应商|Supplier"))
@@ -157,4 +126,3 @@ def test_a_purchase_from_requisition_to_a_closed_quality_slip(
             "items => items.map(i => i.dataset.event)"
         )
         assert events[0] == "create" and events[-2:] == ["decide", "close"]
-        browser.close()

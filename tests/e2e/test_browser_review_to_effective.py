@@ -15,58 +15,27 @@ from pathlib import Path
 import pytest
 
 from orderflow.runtime import Runtime
-from tests.e2e.test_browser_order_to_cash import chromium, server  # noqa: F401 (fixtures)
-from tests.factories import PASSWORD, World
+from tests.e2e.conftest import Desk, browser_for
+from tests.factories import World
 
 pytestmark = pytest.mark.browser
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def test_a_non_regular_order_from_entry_to_effective_and_changed(
-    chromium: str,  # noqa: F811
-    server: tuple[str, World, Runtime],  # noqa: F811
+    chromium: str,
+    server: tuple[str, World, Runtime],
     tmp_path: Path,
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     base, world, rt = server
     scan = tmp_path / "签字合同.png"
     scan.write_bytes(PNG)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
+    with browser_for(chromium) as browser:
         page = browser.new_page()
-        page.set_default_timeout(10_000)
-
-        def login(username: str) -> None:
-            page.goto(base + "/login")
-            page.fill("#username", username)
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
-            expect(page).to_have_url(re.compile(r"/tasks$"))
-
-        def logout() -> None:
-            page.click("header form button")
-            expect(page).to_have_url(re.compile(r"/login$"))
-
-        def step(name: str, fields: dict[str, str] | None = None) -> None:
-            page.click(f"#step-{name} summary")
-            for selector, value in (fields or {}).items():
-                if selector.startswith("select"):
-                    page.select_option(selector.removeprefix("select"), value)
-                else:
-                    page.fill(selector, value)
-            page.click(f"#do-{name}")
+        desk = Desk(page, base)
+        login, logout, step = desk.login, desk.logout, desk.step
 
         def as_(username: str, url: str) -> None:
             logout()
@@ -211,4 +180,3 @@ def test_a_non_regular_order_from_entry_to_effective_and_changed(
         expect(page.locator("#contract-state")).to_have_attribute("data-state", "signed")
         page.click("#contract-change")
         expect(page.locator("#supplementary-signed")).to_be_visible()
-        browser.close()
