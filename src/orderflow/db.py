@@ -30,7 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from orderflow.core.clock import as_utc
-from orderflow.core.errors import VersionMismatch
+from orderflow.core.errors import FieldError, ValidationFailed, VersionMismatch
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -81,12 +81,44 @@ def is_sqlite(url: str) -> bool:
 READ_ONLY = "orderflow_read_only"
 
 
+#: What a driver raises for a value the database cannot hold: an integer past 64 bits
+#: (sqlite3's OverflowError, PostgreSQL's numeric_value_out_of_range), text with a NUL
+#: byte (psycopg refuses it before sending). Raised while binding a caller's value, so it
+#: is bad input — answered 422 — never a server fault.
+_UNSTORABLE_SQLSTATES = ("22003", "22P05", "22021")
+
+
+def _unstorable(exc: BaseException) -> bool:
+    if isinstance(exc, OverflowError):
+        return True
+    if "cannot contain NUL" in str(exc):  # psycopg's DataError, raised before sending
+        return True
+    return getattr(exc, "sqlstate", None) in _UNSTORABLE_SQLSTATES
+
+
+def _refuse_unstorable_values(engine: Engine) -> None:
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        if _unstorable(context.original_exception):
+            raise ValidationFailed.of(
+                [
+                    FieldError(
+                        "request",
+                        "A value is out of range: a number beyond 64 bits, or text with a "
+                        "NUL character",
+                        "out_of_range",
+                    )
+                ]
+            ) from context.original_exception
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if is_sqlite(url):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
         _tune_sqlite(engine)
+        _refuse_unstorable_values(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
@@ -97,7 +129,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # dropped fails one request (clients retry safely with Idempotency-Key) and SQLAlchemy
     # then replaces every pooled connection; recycling keeps them from growing stale.
     kwargs.setdefault("pool_recycle", 1800)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _refuse_unstorable_values(engine)
+    return engine
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -12,6 +12,7 @@ from orderflow.api.schemas import Money
 from orderflow.auth.models import User
 from orderflow.core.access import require
 from orderflow.core.errors import Conflict, FieldError, FieldErrors, NotFound, ValidationFailed
+from orderflow.db import table_of
 from orderflow.parties.models import Address, Contact, Customer
 from orderflow.parties.schemas import (
     AddressRead,
@@ -139,15 +140,10 @@ def _apply(s: Session, principal: Principal, customer: Customer, data: CustomerF
     given = data.model_dump(
         exclude_unset=True, exclude={"contacts", "addresses", "owner_username", "code"}
     )
+    columns = table_of(Customer).c
     for name, value in given.items():
-        if value is None and name in (
-            "name",
-            "credit_limit",
-            "payment_terms_days",
-            "price_list",
-            "locale",
-            "active",
-        ):
+        # An explicit null may clear what the table lets be empty, and nothing else.
+        if value is None and not columns[name].nullable:
             problems.add(name, "May not be empty", "missing")
         else:
             setattr(customer, name, value)

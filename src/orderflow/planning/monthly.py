@@ -30,7 +30,8 @@ from orderflow.runtime import Principal, Runtime
 from orderflow.sales.flow import CANCELLED, DRAFT
 from orderflow.sales.models import SalesOrder, SalesOrderLine
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# Years 1000–2999: any real plan, and no year 0 or 10000 for date() to trip on.
+_MONTH = re.compile(r"^([12]\d{3})-(0[1-9]|1[0-2])$")
 
 
 def parse_month(value: str | None, today: date, field: str = "month") -> date:
