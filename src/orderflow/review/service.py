@@ -39,9 +39,9 @@ from orderflow.review.schemas import (
     StockLine,
 )
 from orderflow.runtime import Principal, Runtime
+from orderflow.sales.credit import credit_position
 from orderflow.sales.flow import CANCELLED, COMPLETED, DRAFT, OPEN_STATES
 from orderflow.sales.models import SalesOrder, SalesOrderLine
-from orderflow.sales.service import credit_position
 
 
 def _assignee(doc: Any, role: str) -> int | None:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, or_, select, true
+from sqlalchemy import ColumnElement, bindparam, or_, select, true
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from orderflow.api.schemas import EventRead
@@ -26,9 +26,8 @@ from orderflow.parties.models import Customer
 from orderflow.review import classify as classification
 from orderflow.runtime import Principal, Runtime
 from orderflow.sales import assignment, effects, shortage
+from orderflow.sales.credit import check_credit
 from orderflow.sales.flow import (
-    OPEN_STATES,
-    credit_available,
     line_amount,
     make_lifecycle,
     order_total,
@@ -159,7 +158,7 @@ def _new_order(
         )
     total = order_total(line.amount for line in lines)
     if customer is not None and not problems:
-        _check_credit(session, rt, customer, total, problems)
+        check_credit(session, rt, customer, total, problems)
     problems.raise_if_any()
     assert customer is not None
 
@@ -220,7 +219,7 @@ def _new_order(
         # customer may have been confirmed since. Checked again under the customer's row
         # lock, taken last so that one customer's orders queue only for the commit.
         problems = FieldErrors()
-        _check_credit(session, rt, customer, total, problems, lock_excluding=order.id)
+        check_credit(session, rt, customer, total, problems, lock_excluding=order.id)
         problems.raise_if_any()
     return order
 
@@ -301,16 +300,6 @@ _PRODUCTS = (
         ),
     )
     .options(joinedload(Product.prices))
-)
-#: What the customer owes on open orders: the credit already in use (B3).
-_EXPOSURE = select(
-    func.coalesce(func.sum(SalesOrder.total_amount - SalesOrder.paid_amount), 0)
-).where(SalesOrder.customer_id == bindparam("customer_id"), SalesOrder.state.in_(OPEN_STATES))
-_EXPOSURE_OF_OTHERS = _EXPOSURE.where(SalesOrder.id != bindparam("order_id"))
-# NO KEY UPDATE: the order's own INSERT already holds KEY SHARE on the customer row (its
-# foreign key), which FOR UPDATE would conflict with, deadlocking two entries.
-_LOCK_CUSTOMER = (
-    select(Customer.id).where(Customer.id == bindparam("id")).with_for_update(key_share=True)
 )
 
 
@@ -400,51 +389,6 @@ def _address(customer: Customer, data: OrderCreate, problems: FieldErrors) -> st
             "not_deliverable",
         )
     return address.one_line()
-
-
-def credit_position(
-    session: Session, rt: Runtime, customer: Customer, *, excluding: int | None = None
-) -> tuple[Decimal, Decimal]:
-    """(exposure, available): what the customer owes on open orders (other than order
-    ``excluding``), and what is left of their credit limit (stricter for a new customer) —
-    B3, for entry and for review."""
-    if excluding is None:
-        owed = session.scalar(_EXPOSURE, {"customer_id": customer.id})
-    else:
-        owed = session.scalar(
-            _EXPOSURE_OF_OTHERS, {"customer_id": customer.id, "order_id": excluding}
-        )
-    exposure = Decimal(owed or 0)
-    return exposure, credit_available(
-        customer.credit_limit,
-        exposure,
-        is_new=customer.is_new,
-        new_factor=rt.policy.thresholds.new_customer_credit_factor,
-    )
-
-
-def _check_credit(
-    session: Session,
-    rt: Runtime,
-    customer: Customer,
-    total: Decimal,
-    problems: FieldErrors,
-    *,
-    lock_excluding: int | None = None,
-) -> None:
-    """Refuse an order of ``total`` beyond the customer's credit. With ``lock_excluding``
-    (the order being entered), the customer's row is locked first, so that concurrent
-    orders of one customer are checked one after another, each seeing the others."""
-    if lock_excluding is not None:
-        session.execute(_LOCK_CUSTOMER, {"id": customer.id})
-    _, left = credit_position(session, rt, customer, excluding=lock_excluding)
-    if total > left:
-        strict = " (new customer: stricter limit)" if customer.is_new else ""
-        problems.add(
-            "customer_id",
-            f"Credit limit exceeded{strict}: {total} ordered, {max(left, Decimal(0))} available",
-            "credit_limit",
-        )
 
 
 # --- read -------------------------------------------------------------------------------

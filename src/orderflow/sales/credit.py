@@ -1,0 +1,71 @@
+"""B3: a customer's credit — what they owe on open orders, what is left of their limit, and
+the check at order entry (under a row lock where writers interleave)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from orderflow.core.errors import FieldErrors
+from orderflow.parties.models import Customer
+from orderflow.runtime import Runtime
+from orderflow.sales.flow import OPEN_STATES, credit_available
+from orderflow.sales.models import SalesOrder
+
+#: What the customer owes on open orders: the credit already in use (B3).
+_EXPOSURE = select(
+    func.coalesce(func.sum(SalesOrder.total_amount - SalesOrder.paid_amount), 0)
+).where(SalesOrder.customer_id == bindparam("customer_id"), SalesOrder.state.in_(OPEN_STATES))
+_EXPOSURE_OF_OTHERS = _EXPOSURE.where(SalesOrder.id != bindparam("order_id"))
+# NO KEY UPDATE: the order's own INSERT already holds KEY SHARE on the customer row (its
+# foreign key), which FOR UPDATE would conflict with, deadlocking two entries.
+_LOCK_CUSTOMER = (
+    select(Customer.id).where(Customer.id == bindparam("id")).with_for_update(key_share=True)
+)
+
+
+def credit_position(
+    session: Session, rt: Runtime, customer: Customer, *, excluding: int | None = None
+) -> tuple[Decimal, Decimal]:
+    """(exposure, available): what the customer owes on open orders (other than order
+    ``excluding``), and what is left of their credit limit (stricter for a new customer) —
+    B3, for entry and for review."""
+    if excluding is None:
+        owed = session.scalar(_EXPOSURE, {"customer_id": customer.id})
+    else:
+        owed = session.scalar(
+            _EXPOSURE_OF_OTHERS, {"customer_id": customer.id, "order_id": excluding}
+        )
+    exposure = Decimal(owed or 0)
+    return exposure, credit_available(
+        customer.credit_limit,
+        exposure,
+        is_new=customer.is_new,
+        new_factor=rt.policy.thresholds.new_customer_credit_factor,
+    )
+
+
+def check_credit(
+    session: Session,
+    rt: Runtime,
+    customer: Customer,
+    total: Decimal,
+    problems: FieldErrors,
+    *,
+    lock_excluding: int | None = None,
+) -> None:
+    """Refuse an order of ``total`` beyond the customer's credit. With ``lock_excluding``
+    (the order being entered), the customer's row is locked first, so that concurrent
+    orders of one customer are checked one after another, each seeing the others."""
+    if lock_excluding is not None:
+        session.execute(_LOCK_CUSTOMER, {"id": customer.id})
+    _, left = credit_position(session, rt, customer, excluding=lock_excluding)
+    if total > left:
+        strict = " (new customer: stricter limit)" if customer.is_new else ""
+        problems.add(
+            "customer_id",
+            f"Credit limit exceeded{strict}: {total} ordered, {max(left, Decimal(0))} available",
+            "credit_limit",
+        )
