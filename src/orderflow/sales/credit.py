@@ -19,6 +19,15 @@ _EXPOSURE = select(
     func.coalesce(func.sum(SalesOrder.total_amount - SalesOrder.paid_amount), 0)
 ).where(SalesOrder.customer_id == bindparam("customer_id"), SalesOrder.state.in_(OPEN_STATES))
 _EXPOSURE_OF_OTHERS = _EXPOSURE.where(SalesOrder.id != bindparam("order_id"))
+#: The same figure as a column of a customer query, so order entry reads the customer and
+#: what they owe in one round trip.
+EXPOSURE_COLUMN = (
+    select(func.coalesce(func.sum(SalesOrder.total_amount - SalesOrder.paid_amount), 0))
+    .where(SalesOrder.customer_id == Customer.id, SalesOrder.state.in_(OPEN_STATES))
+    .correlate(Customer)
+    .scalar_subquery()
+    .label("exposure")
+)
 # NO KEY UPDATE: the order's own INSERT already holds KEY SHARE on the customer row (its
 # foreign key), which FOR UPDATE would conflict with, deadlocking two entries.
 _LOCK_CUSTOMER = (
@@ -27,14 +36,20 @@ _LOCK_CUSTOMER = (
 
 
 def credit_position(
-    session: Session, rt: Runtime, customer: Customer, *, excluding: int | None = None
+    session: Session,
+    rt: Runtime,
+    customer: Customer,
+    *,
+    excluding: int | None = None,
+    owed: Decimal | None = None,
 ) -> tuple[Decimal, Decimal]:
     """(exposure, available): what the customer owes on open orders (other than order
     ``excluding``), and what is left of their credit limit (stricter for a new customer) —
-    B3, for entry and for review."""
-    if excluding is None:
+    B3, for entry and for review. ``owed``: the exposure already read with the customer
+    (``EXPOSURE_COLUMN``), in this transaction."""
+    if owed is None and excluding is None:
         owed = session.scalar(_EXPOSURE, {"customer_id": customer.id})
-    else:
+    elif owed is None:
         owed = session.scalar(
             _EXPOSURE_OF_OTHERS, {"customer_id": customer.id, "order_id": excluding}
         )
@@ -55,13 +70,16 @@ def check_credit(
     problems: FieldErrors,
     *,
     lock_excluding: int | None = None,
+    owed: Decimal | None = None,
 ) -> None:
     """Refuse an order of ``total`` beyond the customer's credit. With ``lock_excluding``
     (the order being entered), the customer's row is locked first, so that concurrent
-    orders of one customer are checked one after another, each seeing the others."""
+    orders of one customer are checked one after another, each seeing the others.
+    ``owed``: the exposure read with the customer (not used under the lock)."""
     if lock_excluding is not None:
         session.execute(_LOCK_CUSTOMER, {"id": customer.id})
-    _, left = credit_position(session, rt, customer, excluding=lock_excluding)
+        owed = None  # read again: the lock may have waited for another order's commit
+    _, left = credit_position(session, rt, customer, excluding=lock_excluding, owed=owed)
     if total > left:
         strict = " (new customer: stricter limit)" if customer.is_new else ""
         problems.add(

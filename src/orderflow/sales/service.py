@@ -26,7 +26,7 @@ from orderflow.parties.models import Customer
 from orderflow.review import classify as classification
 from orderflow.runtime import Principal, Runtime
 from orderflow.sales import assignment, effects, shortage
-from orderflow.sales.credit import check_credit
+from orderflow.sales.credit import EXPOSURE_COLUMN, check_credit
 from orderflow.sales.flow import (
     line_amount,
     make_lifecycle,
@@ -118,7 +118,7 @@ def _new_order(
     session: Session, rt: Runtime, principal: Principal, data: OrderCreate
 ) -> SalesOrder:
     problems = FieldErrors()
-    customer = _customer(session, principal, data, problems)
+    customer, owed = _customer(session, principal, data, problems)
     products = _products(session, principal, data, problems)
     if data.requested_date < rt.today():
         problems.add("requested_date", "The requested date is in the past", "past_date")
@@ -158,7 +158,7 @@ def _new_order(
         )
     total = order_total(line.amount for line in lines)
     if customer is not None and not problems:
-        check_credit(session, rt, customer, total, problems)
+        check_credit(session, rt, customer, total, problems, owed=owed)
     problems.raise_if_any()
     assert customer is not None
 
@@ -283,7 +283,8 @@ def _classify(
 
 # Built once: the lookups of every order entry.
 _CUSTOMER = (
-    select(Customer)
+    # With what the customer owes on open orders (B3): one round trip, not two.
+    select(Customer, EXPOSURE_COLUMN)
     .where(Customer.company_id == bindparam("company_id"))
     # One round trip: customers have a handful of contacts and addresses at most.
     .options(joinedload(Customer.contacts), joinedload(Customer.addresses))
@@ -305,23 +306,27 @@ _PRODUCTS = (
 
 def _customer(
     session: Session, principal: Principal, data: OrderCreate, problems: FieldErrors
-) -> Customer | None:
+) -> tuple[Customer | None, Decimal | None]:
+    """The order's customer and what they owe on open orders, or (None, None) with the
+    problem noted."""
     value: int | str | None
     if data.customer_id is not None:
         by, value, name = _CUSTOMER_BY_ID, data.customer_id, "customer_id"
     else:
         by, value, name = _CUSTOMER_BY_CODE, data.customer_code, "customer_code"
-    customer = (
-        session.scalars(by, {"company_id": principal.company_id, "key": value})
+    row = (
+        session.execute(by, {"company_id": principal.company_id, "key": value})
         .unique()
         .one_or_none()
     )
-    if customer is None:
+    if row is None:
         problems.add(name, "No such customer", "unknown_customer")
-    elif not customer.active:
+        return None, None
+    customer, owed = row
+    if not customer.active:
         problems.add(name, f"Customer {customer.code} is inactive", "inactive_customer")
-        return None
-    return customer
+        return None, None
+    return customer, Decimal(owed)
 
 
 def _products(
