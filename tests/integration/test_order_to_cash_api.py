@@ -294,6 +294,42 @@ def test_no_token_and_bad_token_are_401(rt: Runtime, world: World, api: Api) -> 
     assert wrong.status_code == 401
 
 
+def test_a_used_token_is_still_refused_once_expired_or_its_user_deactivated(
+    rt: Runtime, world: World, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Token signatures are checked once and remembered; age and the user are not."""
+    from types import SimpleNamespace
+
+    from orderflow.auth import service as auth
+
+    token = api.client.post(
+        "/api/v1/auth/token", json={"username": "finance", "password": "correct horse battery"}
+    ).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert api.client.get("/api/v1/orders", headers=headers).status_code == 200
+    # Signed with another key: refused, however well-formed.
+    other = auth._signer("another-secret-key-0123456789", "api").dumps({"uid": 1})
+    assert (
+        api.client.get("/api/v1/orders", headers={"Authorization": f"Bearer {other}"}).status_code
+        == 401
+    )
+    # Past its lifetime: refused though its signature was accepted a moment ago.
+    later = auth.time.time() + rt.settings.token_ttl_hours * 3600 + 5
+    monkeypatch.setattr(auth, "time", SimpleNamespace(time=lambda: later))
+    expired = api.client.get("/api/v1/orders", headers=headers)
+    assert expired.status_code == 401 and "expired" in expired.json()["detail"]
+    monkeypatch.undo()
+    assert api.client.get("/api/v1/orders", headers=headers).status_code == 200
+    # Deactivated: refused at the next request.
+    finance = next(
+        u
+        for u in api.as_("admin", "GET", "/api/v1/users").json()["items"]
+        if u["username"] == "finance"
+    )
+    assert api.as_("admin", "POST", f"/api/v1/users/{finance['id']}/deactivate").status_code == 200
+    assert api.client.get("/api/v1/orders", headers=headers).status_code == 401
+
+
 def test_list_filters_and_pages(rt: Runtime, world: World, api: Api) -> None:
     for priority in ("normal", "urgent", "normal"):
         api.as_(
