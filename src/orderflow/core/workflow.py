@@ -27,6 +27,7 @@ from orderflow.core.errors import (
     validate,
 )
 from orderflow.core.events import Actor, Event, record_event
+from orderflow.core.persist import insert_new
 from orderflow.core.tasks import DueResolver, TaskChanges, apply_task_rules
 from orderflow.policy.loader import Policy
 
@@ -248,8 +249,7 @@ def start_document(
     doc.state = doc.state or lc.initial
     doc.version, doc.event_seq, doc.event_hash = 1, 0, ""
     doc.created_at = doc.updated_at = now
-    session.add(doc)
-    session.flush()
+    insert_new(session, doc)
     event = record_event(
         session,
         doc,
