@@ -30,3 +30,12 @@ def test_replay_path_replays_every_order_of_the_service() -> None:
     # Every statement of create-and-confirm was captured (at least the order, its lines,
     # the reservations and the events), and the replay ran them all without an error.
     assert replayed["statements_per_order"] >= 8
+
+
+def test_intake_parts_times_every_part_it_names() -> None:
+    from bench import intake_parts
+
+    figures = intake_parts.measure("sqlite", 3)
+    # Every part named is still on the path (one no longer called would be missing).
+    assert set(figures["parts_ms"]) == {label for _, _, label in intake_parts.PARTS}
+    assert figures["parts_ms"]["whole use case (once)"] <= figures["ms_per_order"]
