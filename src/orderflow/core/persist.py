@@ -24,12 +24,15 @@ from sqlalchemy.orm.base import instance_state
 
 
 @cache
-def _plan(mapper: Mapper[Any]) -> tuple[Any, Any, list[tuple[str, Any]]]:
-    """Per mapped class: its INSERT … RETURNING id, its key and (attribute, column) pairs."""
+def _plan(mapper: Mapper[Any]) -> tuple[Any, Any, Any, list[tuple[str, Any]]]:
+    """Per mapped class: its INSERT … RETURNING id for one row and for several (ids in
+    the rows' order), its key, and its (attribute, column) pairs."""
     table = cast(Table, mapper.local_table)
     (pk,) = mapper.primary_key
     columns = [(mapper.get_property_by_column(c).key, c) for c in table.columns]
-    return insert(table).returning(pk), pk, columns
+    one = insert(table).returning(pk)
+    many = insert(table).returning(pk, sort_by_parameter_order=True)
+    return one, many, pk, columns
 
 
 def _default(column: Column[Any]) -> Any:
@@ -47,8 +50,9 @@ class _Unsupported(Exception):
     """The object graph needs the ORM's flush."""
 
 
-def _collect(obj: Any, rows: list[tuple[Any, Any]], parent: Any = None) -> None:
-    """Depth-first: ``obj`` and then the new objects of its one-to-many collections."""
+def _collect(obj: Any, rows: list[Any], parent: Any = None) -> None:
+    """Check ``obj`` and its new lines (depth-first) can be written here; fill in their
+    foreign keys to saved objects and their column defaults."""
     state = instance_state(obj)
     if not state.transient:
         raise _Unsupported("already in a session")
@@ -71,7 +75,7 @@ def _collect(obj: Any, rows: list[tuple[Any, Any]], parent: Any = None) -> None:
                 raise _Unsupported(f"{rel} does not cascade")
         elif value:
             raise _Unsupported(f"{rel} is many-to-many")
-    _, _, columns = _plan(mapper)
+    columns = _plan(mapper)[3]
     for key, column in columns:
         if column.primary_key:
             if state.dict.get(key) is not None:
@@ -79,16 +83,18 @@ def _collect(obj: Any, rows: list[tuple[Any, Any]], parent: Any = None) -> None:
         elif state.dict.get(key) is None:
             # As the ORM's INSERT does: a column left None takes its default.
             state.dict[key] = _default(column)
-    rows.append((obj, mapper))
+    rows.append(obj)
     for rel in mapper.relationships:
         if rel.direction.name == "ONETOMANY":
             for child in state.dict.get(rel.key) or ():
                 _collect(child, rows, parent=obj)
 
 
-def _link_children(obj: Any) -> None:
-    """Give the lines of ``obj`` (now saved) its id in their foreign key."""
+def _children(obj: Any) -> list[Any]:
+    """The new objects of ``obj``'s one-to-many collections, each given ``obj``'s id in
+    its foreign key (``obj`` is saved by now)."""
     state = instance_state(obj)
+    out = []
     for rel in state.mapper.relationships:
         if rel.direction.name != "ONETOMANY":
             continue
@@ -98,28 +104,51 @@ def _link_children(obj: Any) -> None:
                 child_state.dict[child_state.mapper.get_property_by_column(remote).key] = (
                     state.dict[state.mapper.get_property_by_column(local).key]
                 )
+            out.append(child)
+    return out
+
+
+def _write(connection: Any, objs: list[Any]) -> None:
+    """INSERT objects of one class in one statement (PostgreSQL: one round trip for all of
+    an order's lines; SQLite: SQLAlchemy sends them one by one, to know which id is
+    whose), then their own lines."""
+    mapper = instance_state(objs[0]).mapper
+    one, many, pk, columns = _plan(mapper)
+    rows = [
+        {
+            column.key: instance_state(o).dict[key]
+            for key, column in columns
+            if not column.primary_key
+        }
+        for o in objs
+    ]
+    if len(rows) == 1:
+        ids = [connection.execute(one, rows[0]).scalar_one()]
+    else:
+        ids = connection.execute(many, rows).scalars().all()
+    key = mapper.get_property_by_column(pk).key
+    by_class: dict[Any, list[Any]] = {}
+    for obj, new_id in zip(objs, ids, strict=True):
+        instance_state(obj).dict[key] = new_id
+        for child in _children(obj):
+            by_class.setdefault(type(child), []).append(child)
+    for group in by_class.values():
+        _write(connection, group)
 
 
 def insert_new(session: Session, obj: Any) -> None:
     """Save new ``obj`` and its new lines in ``session``'s transaction, leaving them
     persistent and loaded; falls back to ``session.add`` + ``flush`` for any other shape."""
-    rows: list[tuple[Any, Any]] = []
+    rows: list[Any] = []
     try:
         _collect(obj, rows)
     except _Unsupported:
         session.add(obj)
         session.flush()
         return
-    connection = session.connection()
-    for item, mapper in rows:
-        statement, pk, columns = _plan(mapper)
-        state = instance_state(item)
-        values = {column.key: state.dict[key] for key, column in columns if not column.primary_key}
-        new_id: int = connection.execute(statement, values).scalar_one()
-        state.dict[mapper.get_property_by_column(pk).key] = new_id
-        _link_children(item)
+    _write(session.connection(), [obj])
     # Children first: adding the document cascades to its lines, which must already be
     # detached (saved) by then, or the session would take them for new rows.
-    for item, _ in reversed(rows):
+    for item in reversed(rows):
         make_transient_to_detached(item)
     session.add(obj)
