@@ -49,12 +49,21 @@ class SalesOrder(DocumentMixin, Base):
     __table_args__ = (
         UniqueConstraint("company_id", "number"),
         Index("ix_sales_orders_company_state", "company_id", "state"),
+        # What a customer owes on open orders (B3) is summed at every entry, under the
+        # customer's lock on PostgreSQL: from the index alone, not the orders' rows.
+        Index(
+            "ix_sales_orders_customer_exposure",
+            "customer_id",
+            "state",
+            "total_amount",
+            "paid_amount",
+        ),
     )
     document_type = "sales_order"
     number_prefix = "SO"
 
     channel: Mapped[str] = mapped_column(String(20))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     contact_name: Mapped[str] = mapped_column(String(120), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     contact_email: Mapped[str] = mapped_column(String(200), default="")
