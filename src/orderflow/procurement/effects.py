@@ -1,4 +1,7 @@
-"""What each requisition and purchase-order step does beyond its state change.
+"""What each purchase-order step does beyond its state change: revision, submission and
+approval, the supplier's dates, reductions and cancellation, and the helpers the other
+effect modules share. Receiving and inspection are in ``receiving``, requisitions in
+``requisition_effects``.
 
 Effects run inside ``apply_transition`` after every generic check passed, in the step's
 transaction; one that finds the step impossible raises, and the whole step rolls back.
@@ -19,7 +22,6 @@ from orderflow.core.errors import (
     Conflict,
     FieldError,
     FieldErrors,
-    PermissionDenied,
     ValidationFailed,
 )
 from orderflow.core.numbering import next_number
@@ -29,56 +31,45 @@ from orderflow.exception_slips.flow import CLOSED as SLIP_CLOSED
 from orderflow.exception_slips.models import ExceptionSlip
 from orderflow.exception_slips.service import raise_slip
 from orderflow.i18n import t
-from orderflow.inventory import ledger
 from orderflow.inventory.group import group_free
-from orderflow.org.models import Company
 from orderflow.procurement.flow import (
-    CONCEDERS,
-    PR_CANCELLED,
     PR_OPEN,
     PR_ORDERED,
     UNPLACED,
     CancelFields,
     ConfirmDateFields,
     ConfirmShipmentFields,
-    InspectedFields,
     LineCheck,
     LineFacts,
-    ReasonFields,
-    ReceiveFields,
     ReportLateFields,
     RequestReductionFields,
     ReviseFields,
-    SettleRejectsFields,
     SubmitFields,
-    TransferFields,
     amount,
     derive_state,
     fmt,
-    over_delivery,
     reduction_problems,
     requirement,
     submit_problems,
 )
 from orderflow.procurement.models import (
-    GoodsReceipt,
-    GoodsReceiptLine,
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseRequisition,
     RequisitionLine,
     SupplierItem,
 )
+from orderflow.procurement.requisition_effects import requisition_state
 
 ZERO = Decimal(0)
 
 
-def _number(ctx: StepContext, prefix: str) -> str:
+def new_number(ctx: StepContext, prefix: str) -> str:
     year = ctx.now.astimezone(ctx.policy.zone).year
     return next_number(ctx.session, company_id=ctx.doc.company_id, prefix=prefix, year=year)
 
 
-def _today(ctx: StepContext) -> date:
+def local_today(ctx: StepContext) -> date:
     return ctx.now.astimezone(ctx.policy.zone).date()
 
 
@@ -98,89 +89,14 @@ def lead_times(session: Session, po: PurchaseOrder) -> dict[int, int]:
     }
 
 
-# --- requisitions -------------------------------------------------------------------------
-
-
-def _req(ctx: StepContext) -> PurchaseRequisition:
-    return cast(PurchaseRequisition, ctx.doc)
-
-
-def requisition_state(req: PurchaseRequisition) -> str:
-    if any(line.open_quantity > 0 for line in req.lines):
-        return PR_OPEN
-    covered = any(line.ordered_quantity + line.transferred_quantity > 0 for line in req.lines)
-    return PR_ORDERED if covered else PR_CANCELLED
-
-
-def cover(ctx: StepContext) -> None:
-    ctx.next_state = requisition_state(_req(ctx))
-
-
-def transfer(ctx: StepContext) -> None:
-    """Cover lines from a sister company's stock (A5): transfer documents are raised there."""
-    req, fields = _req(ctx), cast(TransferFields, ctx.fields)
-    problems = FieldErrors()
-    own_group = ctx.session.scalar(select(Company.group_code).where(Company.id == req.company_id))
-    source = ctx.session.scalar(
-        select(Company).where(Company.code == fields.from_company, Company.id != req.company_id)
-    )
-    if source is None or not own_group or source.group_code != own_group:
-        problems.add("from_company", "Not a company of this group", "unknown_company")
-    by_no = {line.line_no: line for line in req.lines}
-    plan: list[tuple[RequisitionLine, Decimal]] = []
-    for i, item in enumerate(fields.lines):
-        line = by_no.get(item.line_no)
-        if line is None:
-            problems.add(f"lines[{i}].line_no", "No such line", "unknown_line")
-        elif item.quantity > line.open_quantity:
-            problems.add(
-                f"lines[{i}].quantity",
-                f"Only {fmt(line.open_quantity)} is still to be covered",
-                "over_requirement",
-            )
-        else:
-            plan.append((line, item.quantity))
-    problems.raise_if_any()
-    assert source is not None
-    needs = [
-        ports.TransferNeed(
-            from_company_id=source.id,
-            to_company_id=req.company_id,
-            product_id=line.product_id,
-            quantity=qty,
-            needed_by=line.needed_by,
-            sales_order_id=req.sales_order_id,
-            reason=req.number,
-        )
-        for line, qty in plan
-    ]
-    numbers = ports.request_transfers(ctx.session, ctx.runtime, needs, ctx.actor)
-    for line, qty in plan:
-        line.transferred_quantity += qty
-    ctx.payload.update(transfers=numbers, from_company=source.code)
-    ctx.next_state = requisition_state(req)
-
-
-def cancel_requisition(ctx: StepContext) -> None:
-    """Give up what is not yet covered. What planning asked for is cut only by the
-    planner (H6: 采购数量如有调整减少的需与计划下达部门沟通后方可)."""
-    req = _req(ctx)
-    if req.source == "planning" and not ctx.roles & {"planner", "admin"}:
-        raise PermissionDenied(f"{req.number} came from planning: only the planner may cut it (H6)")
-    for line in req.lines:
-        line.quantity = line.ordered_quantity + line.transferred_quantity
-    ctx.payload["reason"] = cast(ReasonFields, ctx.fields).reason
-    ctx.next_state = requisition_state(req)
-
-
 # --- purchase orders ------------------------------------------------------------------------
 
 
-def _po(ctx: StepContext) -> PurchaseOrder:
+def po_of(ctx: StepContext) -> PurchaseOrder:
     return cast(PurchaseOrder, ctx.doc)
 
 
-def _derive(ctx: StepContext, po: PurchaseOrder) -> None:
+def derive(ctx: StepContext, po: PurchaseOrder) -> None:
     ctx.next_state = derive_state(
         po.state,
         (
@@ -197,7 +113,7 @@ def _derive(ctx: StepContext, po: PurchaseOrder) -> None:
     )
 
 
-def _line(po: PurchaseOrder, line_no: int, field: str = "line_no") -> PurchaseOrderLine:
+def line_of(po: PurchaseOrder, line_no: int, field: str = "line_no") -> PurchaseOrderLine:
     for line in po.lines:
         if line.line_no == line_no:
             return line
@@ -235,7 +151,7 @@ def _recover(ctx: StepContext, requisition_lines: Iterable[RequisitionLine]) -> 
 
 
 def revise(ctx: StepContext) -> None:
-    po, fields = _po(ctx), cast(ReviseFields, ctx.fields)
+    po, fields = po_of(ctx), cast(ReviseFields, ctx.fields)
     covering = _requisition_lines(ctx, po)
     problems = FieldErrors()
     touched: list[RequisitionLine] = []
@@ -273,7 +189,7 @@ def revise(ctx: StepContext) -> None:
 def submit(ctx: StepContext) -> None:
     """H2 and A5 before the manager sees it: every line within what is needed (unit use ×
     quantity, or the requisition's need), and no buying what a sister company holds free."""
-    po, fields = _po(ctx), cast(SubmitFields, ctx.fields)
+    po, fields = po_of(ctx), cast(SubmitFields, ctx.fields)
     if not po.supplier.active:
         raise ValidationFailed.of(
             [FieldError("supplier", f"{po.supplier.code} is no longer active", "inactive_supplier")]
@@ -284,7 +200,7 @@ def submit(ctx: StepContext) -> None:
     )
     allowance_default = ctx.policy.procurement.default_allowance
     lead = lead_times(ctx.session, po)
-    today = _today(ctx)
+    today = local_today(ctx)
     checks = []
     for i, line in enumerate(po.lines):
         rl = covering.get(line.requisition_line_id or 0)
@@ -327,7 +243,7 @@ def submit(ctx: StepContext) -> None:
 
 
 def approve(ctx: StepContext) -> None:
-    po = _po(ctx)
+    po = po_of(ctx)
     po.approved_by_id, po.approved_at = ctx.actor.id, ctx.now
     ctx.payload["total"] = str(po.total_amount)
     if po.supplier.email:
@@ -403,7 +319,7 @@ def late_report(po: PurchaseOrder, reason: str) -> ports.ExceptionReport:
 
 
 def confirm_date(ctx: StepContext) -> None:
-    po, fields = _po(ctx), cast(ConfirmDateFields, ctx.fields)
+    po, fields = po_of(ctx), cast(ConfirmDateFields, ctx.fields)
     po.supplier_promised_date = fields.promised_date
     ctx.payload["promised_date"] = fields.promised_date.isoformat()
     if fields.promised_date > po.due_date:
@@ -422,224 +338,29 @@ def confirm_date(ctx: StepContext) -> None:
 
 
 def report_late(ctx: StepContext) -> None:
-    po, fields = _po(ctx), cast(ReportLateFields, ctx.fields)
+    po, fields = po_of(ctx), cast(ReportLateFields, ctx.fields)
     _late(ctx, po, fields.expected_date, fields.reason)
     ctx.next_state = po.state
 
 
 def confirm_shipment(ctx: StepContext) -> None:
-    po, fields = _po(ctx), cast(ConfirmShipmentFields, ctx.fields)
+    po, fields = po_of(ctx), cast(ConfirmShipmentFields, ctx.fields)
     po.carrier, po.tracking_number = fields.carrier, fields.tracking_number
-    po.shipped_on = fields.shipped_on or _today(ctx)
+    po.shipped_on = fields.shipped_on or local_today(ctx)
     if fields.expected_date is not None:
         po.expected_date = fields.expected_date
     ctx.payload.update(carrier=fields.carrier, tracking_number=fields.tracking_number)
 
 
-def receive(ctx: StepContext) -> None:
-    """H5: goods arrive against the order into the QC area; more than is owed is refused;
-    each lot waits for its incoming inspection before it can be used (I2)."""
-    po, fields = _po(ctx), cast(ReceiveFields, ctx.fields)
-    problems = FieldErrors()
-    plan: list[tuple[PurchaseOrderLine, Decimal]] = []
-    if fields.lines is None:
-        plan = [(line, line.outstanding) for line in po.lines if line.outstanding > 0]
-        if not plan:
-            problems.add("lines", "Nothing is outstanding on this order", "nothing_to_receive")
-    else:
-        by_no = {line.line_no: line for line in po.lines}
-        for i, item in enumerate(fields.lines):
-            line = by_no.get(item.line_no)
-            if line is None:
-                problems.add(f"lines[{i}].line_no", "No such line on this order", "unknown_line")
-            elif over_delivery(line.outstanding, item.quantity):
-                problems.add(
-                    f"lines[{i}].quantity",
-                    f"Only {fmt(line.outstanding)} is outstanding: over-delivery is refused (H5)",
-                    "over_delivery",
-                )
-            else:
-                plan.append((line, item.quantity))
-    problems.raise_if_any()
-    receipt = GoodsReceipt(
-        company_id=po.company_id,
-        number=_number(ctx, "GR"),
-        order_id=po.id,
-        warehouse_id=po.warehouse_id,
-        delivery_note=fields.delivery_note,
-        received_at=ctx.now,
-        received_by_id=ctx.actor.id,
-        note=fields.note,
-    )
-    ctx.session.add(receipt)
-    today = _today(ctx)
-    inspections = []
-    for line, qty in plan:
-        ledger.receive(
-            ctx.session,
-            warehouse_id=po.warehouse_id,
-            product_id=line.product_id,
-            quantity=qty,
-            reason="receipt",
-            reference=receipt.number,
-            location="QC",
-            at=ctx.now,
-            actor_id=ctx.actor.id,
-        )
-        line.received_quantity += qty
-        if line.outstanding <= 0 and line.completed_on is None:
-            line.completed_on = today
-        number = ports.request_inspection(
-            ctx.session,
-            ctx.runtime,
-            ports.InspectionRequest(
-                company_id=po.company_id,
-                stage="incoming",
-                product_id=line.product_id,
-                quantity=qty,
-                source_document_type=po.document_type,
-                source_document_id=po.id,
-                source_number=po.number,
-                sales_order_id=po.sales_order_id,
-                source_line=line.line_no,
-                lot=receipt.number,
-            ),
-            ctx.actor,
-        )
-        inspections.append(number)
-        receipt.lines.append(
-            GoodsReceiptLine(
-                order_line_id=line.id,
-                product_id=line.product_id,
-                quantity=qty,
-                inspection_number=number,
-            )
-        )
-    if any(line.outstanding > 0 for line in po.lines):
-        ctx.signals.add("shortage")
-    ctx.payload.update(
-        receipt=receipt.number,
-        delivery_note=fields.delivery_note,
-        lines={str(line.line_no): str(qty) for line, qty in plan},
-        inspections=inspections,
-    )
-    _derive(ctx, po)
-
-
-def inspected(ctx: StepContext) -> None:
-    """An incoming inspection's result: what passed goes to storage (usable at last), what
-    failed to the rejects area until the buyer settles it."""
-    po, fields = _po(ctx), cast(InspectedFields, ctx.fields)
-    line = _line(po, fields.line_no)
-    if fields.accepted + fields.rejected > line.awaiting_inspection:
-        raise ValidationFailed.of(
-            [
-                FieldError(
-                    "accepted",
-                    f"Only {fmt(line.awaiting_inspection)} of line {line.line_no} await inspection",
-                    "over_inspected",
-                )
-            ]
-        )
-    locations = ledger.locations_of(ctx.session, po.warehouse_id)
-    for qty, to, reason in (
-        (fields.accepted, "MAIN", "inspection_accepted"),
-        (fields.rejected, "REJ", "inspection_rejected"),
-    ):
-        if qty > 0:
-            moved = ledger.relocate(
-                ctx.session,
-                warehouse_id=po.warehouse_id,
-                product_id=line.product_id,
-                quantity=qty,
-                from_location_id=locations["QC"].id,
-                to_location_id=locations[to].id,
-                reason=reason,
-                reference=fields.inspection,
-                at=ctx.now,
-                actor_id=ctx.actor.id,
-            )
-            if moved is None:
-                raise Conflict(f"The QC area does not hold {fmt(qty)} of line {line.line_no}")
-    line.accepted_quantity += fields.accepted
-    line.rejected_quantity += fields.rejected
-    if fields.rejected > 0:
-        ctx.signals.add("rejected")
-    ctx.payload.update(
-        line_no=line.line_no,
-        accepted=str(fields.accepted),
-        rejected=str(fields.rejected),
-        inspection=fields.inspection,
-    )
-    _derive(ctx, po)
-
-
-def settle_rejects(ctx: StepContext) -> None:
-    """Failed goods go back to the supplier, who owes them again (不合格品退货补发), or are
-    accepted as they are by a head's concession (降价让步接收)."""
-    po, fields = _po(ctx), cast(SettleRejectsFields, ctx.fields)
-    line = _line(po, fields.line_no)
-    qty = fields.quantity if fields.quantity is not None else line.rejected_quantity
-    if qty <= 0 or qty > line.rejected_quantity:
-        raise ValidationFailed.of(
-            [
-                FieldError(
-                    "quantity",
-                    f"{fmt(line.rejected_quantity)} of line {line.line_no} are held as rejected",
-                    "over_rejected",
-                )
-            ]
-        )
-    locations = ledger.locations_of(ctx.session, po.warehouse_id)
-    if fields.action == "concession":
-        if not ctx.roles & CONCEDERS:
-            raise PermissionDenied("Accepting failed goods by concession is a head's decision")
-        moved = ledger.relocate(
-            ctx.session,
-            warehouse_id=po.warehouse_id,
-            product_id=line.product_id,
-            quantity=qty,
-            from_location_id=locations["REJ"].id,
-            to_location_id=locations["MAIN"].id,
-            reason="concession",
-            reference=po.number,
-            at=ctx.now,
-            actor_id=ctx.actor.id,
-        )
-        line.accepted_quantity += qty
-    else:
-        moved = ledger.issue(
-            ctx.session,
-            warehouse_id=po.warehouse_id,
-            product_id=line.product_id,
-            quantity=qty,
-            location_id=locations["REJ"].id,
-            reason="return_to_supplier",
-            reference=po.number,
-            at=ctx.now,
-            actor_id=ctx.actor.id,
-        )
-        line.returned_quantity += qty
-        line.completed_on = None  # the supplier owes them again
-        ctx.signals.add("shortage")
-    if moved is None:
-        raise Conflict(f"The rejects area does not hold {fmt(qty)} of line {line.line_no}")
-    line.rejected_quantity -= qty
-    if all(ln.rejected_quantity == 0 for ln in po.lines):
-        ctx.signals.add("rejects_settled")
-    ctx.payload.update(line_no=line.line_no, action=fields.action, quantity=str(qty))
-    _derive(ctx, po)
-
-
 def agree_remainder(ctx: StepContext) -> None:
-    po = _po(ctx)
+    po = po_of(ctx)
     po.expected_date = ctx.fields.expected_date
     ctx.payload["expected_date"] = po.expected_date.isoformat()
 
 
 def request_reduction(ctx: StepContext) -> None:
     """H6: a smaller quantity waits for the planner's consent before it is applied."""
-    po, fields = _po(ctx), cast(RequestReductionFields, ctx.fields)
+    po, fields = po_of(ctx), cast(RequestReductionFields, ctx.fields)
     if po.pending_reduction:
         raise Conflict(f"{po.number} already has a reduction waiting for the planner")
     current = {
@@ -665,7 +386,7 @@ def _pending(po: PurchaseOrder) -> dict[int, Decimal]:
 
 
 def consent_reduction(ctx: StepContext) -> None:
-    po = _po(ctx)
+    po = po_of(ctx)
     asked = _pending(po)
     covering = _requisition_lines(ctx, po)
     for line in po.lines:
@@ -681,11 +402,11 @@ def consent_reduction(ctx: StepContext) -> None:
             rl.ordered_quantity -= cut
     ctx.payload["lines"] = po.pending_reduction["lines"] if po.pending_reduction else {}
     po.pending_reduction = None
-    _derive(ctx, po)
+    derive(ctx, po)
 
 
 def refuse_reduction(ctx: StepContext) -> None:
-    po = _po(ctx)
+    po = po_of(ctx)
     _pending(po)
     po.pending_reduction = None
     ctx.next_state = po.state
@@ -695,7 +416,7 @@ def cancel_order(ctx: StepContext) -> None:
     """Before the supplier has it, quantities go back to their requisitions. After, the
     rest is cancelled only to be bought elsewhere (a new requisition); a plain cut is a
     reduction and needs the planner (H6)."""
-    po, fields = _po(ctx), cast(CancelFields, ctx.fields)
+    po, fields = po_of(ctx), cast(CancelFields, ctx.fields)
     covering = _requisition_lines(ctx, po)
     po.pending_reduction = None
     if po.state in UNPLACED:
@@ -705,7 +426,7 @@ def cancel_order(ctx: StepContext) -> None:
                 rl.ordered_quantity -= line.wanted
             line.cancelled_quantity = line.quantity
         _recover(ctx, covering.values())
-        _derive(ctx, po)
+        derive(ctx, po)
         return
     rests = [(line, line.outstanding) for line in po.lines if line.outstanding > 0]
     if rests and not fields.rebuy:
@@ -723,7 +444,7 @@ def cancel_order(ctx: StepContext) -> None:
         ctx.payload["rebuy"] = _rebuy(ctx, po, rests, fields.reason)
     for line, rest in rests:
         line.cancelled_quantity += rest
-    _derive(ctx, po)
+    derive(ctx, po)
 
 
 def _rebuy(

@@ -24,7 +24,7 @@ from orderflow.core.kit import DocumentKind, actor_of, document_events, get_docu
 from orderflow.core.paging import after_cursor, page_of
 from orderflow.inventory.models import Warehouse
 from orderflow.inventory.warehouses import company_warehouse
-from orderflow.procurement import effects
+from orderflow.procurement import effects, receiving, requisition_effects
 from orderflow.procurement.flow import (
     PR_OPEN,
     Basis,
@@ -77,9 +77,9 @@ REQUISITIONS: DocumentKind[PurchaseRequisition] = DocumentKind(
     lifecycle=REQUISITION_LIFECYCLE,
     read_permission="purchasing.read",
     effects={
-        "cover": effects.cover,
-        "transfer": effects.transfer,
-        "cancel": effects.cancel_requisition,
+        "cover": requisition_effects.cover,
+        "transfer": requisition_effects.transfer,
+        "cancel": requisition_effects.cancel_requisition,
     },
     load_options=(selectinload(PurchaseRequisition.lines),),
 )
@@ -95,9 +95,9 @@ ORDERS: DocumentKind[PurchaseOrder] = DocumentKind(
         "confirm_date": effects.confirm_date,
         "report_late": effects.report_late,
         "confirm_shipment": effects.confirm_shipment,
-        "receive": effects.receive,
-        "inspected": effects.inspected,
-        "settle_rejects": effects.settle_rejects,
+        "receive": receiving.receive,
+        "inspected": receiving.inspected,
+        "settle_rejects": receiving.settle_rejects,
         "agree_remainder": effects.agree_remainder,
         "request_reduction": effects.request_reduction,
         "consent_reduction": effects.consent_reduction,
@@ -610,7 +610,7 @@ def _new_order(
     for rl_id, qty in taken.items():
         covered[rl_id].ordered_quantity += qty
     for req in {rl.requisition for rl in covered.values()}:
-        if effects.requisition_state(req) != req.state:
+        if requisition_effects.requisition_state(req) != req.state:
             REQUISITIONS.step(session, rt, req, "cover", principal=principal)
     return po
 

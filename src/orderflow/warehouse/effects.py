@@ -140,8 +140,8 @@ def cancel_transfer(ctx: StepContext) -> None:
 def _give_back(ctx: StepContext, tr: TransferOrder) -> None:
     """A transfer that will not come frees the goods held for it at the supplying warehouse
     and gives its quantity back to the requisition it covered, which is open to buy again."""
-    from orderflow.procurement.effects import requisition_state
     from orderflow.procurement.models import PurchaseRequisition
+    from orderflow.procurement.requisition_effects import requisition_state
     from orderflow.procurement.service import REQUISITIONS
 
     stock.release(ctx.session, transfer_line_ids=[line.id for line in tr.lines])
