@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 from functools import lru_cache
+from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -27,7 +28,18 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def principal_of(user: User) -> Principal:
+class _UserFacts(Protocol):
+    """What a principal is made of: a User, or a row of its columns."""
+
+    id: int
+    username: str
+    display_name: str
+    company_id: int
+    roles: list[str]
+    locale: str
+
+
+def principal_of(user: _UserFacts) -> Principal:
     return Principal(
         id=user.id,
         username=user.username,
@@ -99,14 +111,7 @@ def principal_from_token(rt: Runtime, token: str, purpose: str = "api") -> Princ
         row = session.connection().execute(_PRINCIPAL, {"uid": uid}).first()
     if row is None:
         raise NotAuthenticated("Invalid token")
-    return Principal(
-        id=row.id,
-        username=row.username,
-        display_name=row.display_name,
-        company_id=row.company_id,
-        roles=frozenset(row.roles),
-        locale=row.locale,
-    )
+    return principal_of(row)
 
 
 def new_user(
