@@ -185,3 +185,45 @@ def test_insert_new_leaves_other_shapes_to_the_orm(rt: Runtime) -> None:
         s.add(customer)  # already pending: the ORM's flush writes it
         insert_new(s, customer)
         assert customer.id is not None
+
+
+def test_a_step_writes_its_document_and_lines_itself_and_refuses_a_stale_version(
+    rt: Runtime,
+) -> None:
+    """core.persist.write_changes at the end of a step: the order and its lines written
+    (versioned), the session left clean; a step on a version someone else moved is
+    refused and changes nothing."""
+    from sqlalchemy import inspect as sa_inspect
+
+    from orderflow.sales.models import SalesOrder, SalesOrderLine
+
+    world = make_world(rt)
+    order = create_order(rt, world["sales_clerk"], order_data(rt, world))
+    with rt.db.transaction() as s:
+        doc = ORDERS.load(s, world["sales_clerk"], order.id)
+        ORDERS.step(s, rt, doc, "confirm", principal=world["sales_clerk"], fields={})
+        # Written already, by the step: nothing left for a flush.
+        assert not s.dirty and not sa_inspect(doc).modified
+        assert all(not sa_inspect(line).modified for line in doc.lines)
+        on_disk = s.connection().execute(
+            select(SalesOrder.__table__.c.state, SalesOrder.__table__.c.version).where(
+                SalesOrder.__table__.c.id == order.id
+            )
+        )
+        assert on_disk.one() == ("confirmed", order.version + 1)
+    with rt.db.reading() as s:
+        reserved = s.scalars(
+            select(SalesOrderLine.reserved_quantity).where(SalesOrderLine.order_id == order.id)
+        ).all()
+    assert reserved and all(q > 0 for q in reserved)
+
+    # Another writer moves the order on between this step's read and its write.
+    orders = SalesOrder.__table__
+    with pytest.raises(VersionMismatch), rt.db.transaction() as s:
+        doc = ORDERS.load(s, world["logistics"], order.id)
+        s.connection().execute(
+            update(orders).where(orders.c.id == order.id).values(version=orders.c.version + 1)
+        )
+        ORDERS.step(s, rt, doc, "ship", principal=world["logistics"], fields={"carrier": "SF"})
+    events = order_events(rt, world["sales_clerk"], order.id)
+    assert [e.name for e in events] == ["create", "confirm"]

@@ -18,9 +18,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Column, Table, insert
-from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
+from sqlalchemy import Column, Table, bindparam, insert, update
+from sqlalchemy.orm import ColumnProperty, Mapper, Session, make_transient_to_detached
 from sqlalchemy.orm.base import instance_state
+from sqlalchemy.orm.exc import StaleDataError
 
 
 @cache
@@ -152,3 +153,104 @@ def insert_new(session: Session, obj: Any) -> None:
     for item in reversed(rows):
         make_transient_to_detached(item)
     session.add(obj)
+
+
+# --- a step's changes -------------------------------------------------------------------
+
+
+@cache
+def _update(mapper: Mapper[Any], keys: frozenset[str]) -> tuple[Any, list[tuple[str, str]]]:
+    """UPDATE … SET <keys> WHERE id = :pk [AND version = :version], built once per shape;
+    with the (attribute, parameter) pairs to fill it."""
+    table = cast(Table, mapper.local_table)
+    (pk,) = mapper.primary_key
+    where = [pk == bindparam("_pk")]
+    version = mapper.version_id_col
+    if version is not None:
+        where.append(version == bindparam("_version"))
+    names = [(key, mapper.get_property(key).columns[0].key) for key in sorted(keys)]
+    statement = update(table).where(*where).values({col: bindparam(col) for _, col in names})
+    return statement, names
+
+
+def _changes(state: Any) -> dict[str, Any] | None:
+    """The column values changed since the object was loaded or last written, by attribute;
+    None when something else changed (a relationship, the key, an expired value)."""
+    mapper = state.mapper
+    changed: dict[str, Any] = {}
+    for key in state.committed_state:
+        prop = mapper.attrs.get(key)
+        if not isinstance(prop, ColumnProperty) or prop.columns[0].primary_key:
+            return None
+        history = state.attrs[key].history
+        if history.added:
+            changed[key] = history.added[0]
+        elif not history.unchanged:
+            return None  # set to nothing: expired or deleted, the ORM knows what to do
+    return changed
+
+
+def write_changes(session: Session, doc: Any) -> None:
+    """Write the changes of ``doc`` and its lines with Core UPDATEs — the same statements
+    the ORM's flush would send, versioned alike — and leave them clean.
+
+    The engine calls this at the end of every step. Only that plain shape is covered:
+    with anything else pending in the session (a new or deleted object, a change to
+    another object or to a relationship) nothing is written here and the ORM's flush
+    writes everything, as before.
+    """
+    if session.new or session.deleted:
+        return
+    state = instance_state(doc)
+    ours = {state}
+    for rel in state.mapper.relationships:
+        if rel.direction.name == "ONETOMANY" and rel.key in state.dict:
+            ours.update(instance_state(child) for child in state.dict[rel.key])
+    dirty = [instance_state(obj) for obj in session.dirty]
+    if not dirty or any(s not in ours for s in dirty):
+        return
+    plans = []
+    for each in dirty:
+        changed = _changes(each)
+        if changed is None:
+            return
+        plans.append((each, changed))
+    connection = session.connection()
+    # Rows of one class changing the same columns go in one statement (an order's lines:
+    # one round trip), as the ORM's flush batches them.
+    batches: dict[tuple[Any, frozenset[str]], list[tuple[Any, dict[str, Any]]]] = {}
+    for each, changed in plans:
+        if changed:
+            batches.setdefault((each.mapper, frozenset(changed)), []).append((each, changed))
+    for (mapper, keys), rows in batches.items():
+        _write_updates(connection, mapper, keys, rows)
+    for each, _ in plans:
+        each._commit_all(each.dict, session.identity_map)  # what a flush does after writing
+
+
+def _write_updates(
+    connection: Any, mapper: Any, keys: frozenset[str], rows: list[tuple[Any, dict[str, Any]]]
+) -> None:
+    statement, names = _update(mapper, keys)
+    version = mapper.version_id_col
+    version_key = None if version is None else mapper.get_property_by_column(version).key
+    params = []
+    for state, changed in rows:
+        row = {col: changed[key] for key, col in names}
+        row["_pk"] = state.identity[0]
+        if version_key is not None:
+            history = state.attrs[version_key].history
+            # WHERE version = the version as loaded (before this step moved it on).
+            row["_version"] = history.deleted[0] if history.deleted else state.dict[version_key]
+        params.append(row)
+    if len(params) == 1:
+        matched = connection.execute(statement, params[0]).rowcount
+    else:
+        matched = connection.execute(statement, params).rowcount
+        if not connection.dialect.supports_sane_multi_rowcount:
+            return
+    if matched != len(params):
+        raise StaleDataError(
+            f"UPDATE of {mapper.local_table} matched {matched} of {len(params)} rows: "
+            "changed or deleted by someone else"
+        )

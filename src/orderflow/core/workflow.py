@@ -27,7 +27,7 @@ from orderflow.core.errors import (
     validate,
 )
 from orderflow.core.events import Actor, Event, record_event
-from orderflow.core.persist import insert_new
+from orderflow.core.persist import insert_new, write_changes
 from orderflow.core.tasks import DueResolver, TaskChanges, apply_task_rules
 from orderflow.policy.loader import Policy
 
@@ -228,6 +228,10 @@ def apply_transition(
         assignee_for=lc.assignee_for,
         resolvers=dict(lc.resolvers),
     )
+    # The step's one versioned UPDATE, now rather than at some later flush: written by
+    # Core when the step changed only this document and its lines (the ORM's unit of work
+    # cost more than the UPDATE), else left to the flush as before.
+    write_changes(session, doc)
     return StepResult(doc, event, tasks)
 
 
