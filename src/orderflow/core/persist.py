@@ -1,16 +1,18 @@
-"""Writing a new document and its lines with Core INSERTs instead of an ORM flush.
+"""Writing documents with Core statements instead of the ORM's flush.
 
-Every document is saved when it starts, because its first event and tasks need its id.
 The ORM's unit of work spent more time deciding what to write (history, dependency
-sorting, per-object bookkeeping) than the INSERTs themselves took: a third of an order's
-entry. ``insert_new`` writes the same rows with the same number of statements, then hands
-the objects to the session as persistent and loaded — exactly the state a flush leaves
-them in — so everything after (steps, versioned UPDATEs, reads) works unchanged.
+sorting, per-object bookkeeping) than the statements took: a third of an order's entry.
+Two functions write the same rows with the same statements and leave the objects in the
+state a flush leaves them, so everything else (reads, later steps) works unchanged:
 
-It covers the plain shape every document has: column values, many-to-one references to
-objects already saved, and one-to-many collections of new lines (recursively). Anything
-else (an object already in a session, a reference to an unsaved object) is left to the
-ORM's flush, which handles every case.
+- ``insert_new``: a new document and its lines, when it starts (its first event and
+  tasks need its id);
+- ``write_changes``: at the end of a step, the document's versioned UPDATE and one for
+  its changed lines.
+
+Each covers the plain shape every document has; anything else (an object already in a
+session, a reference to an unsaved object, other changes pending in the session) is left
+to the ORM's flush, which handles every case.
 """
 
 from __future__ import annotations
@@ -177,6 +179,8 @@ def _changes(state: Any) -> dict[str, Any] | None:
     """The column values changed since the object was loaded or last written, by attribute;
     None when something else changed (a relationship, the key, an expired value)."""
     mapper = state.mapper
+    if mapper.version_id_col is not None and mapper.version_id_generator is not False:
+        return None  # SQLAlchemy moves this version itself: only its flush knows how
     changed: dict[str, Any] = {}
     for key in state.committed_state:
         prop = mapper.attrs.get(key)
