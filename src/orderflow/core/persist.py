@@ -63,7 +63,7 @@ def _collect(obj: Any, rows: list[Any], parent: Any = None) -> None:
     for rel in mapper.relationships:
         value = state.dict.get(rel.key)
         if rel.direction.name == "MANYTOONE":
-            if value is None or value is parent:  # the parent's id comes with _link_children
+            if value is None or value is parent:  # its id is given by _children once saved
                 continue
             target = instance_state(value)
             if target.key is None:
