@@ -4,16 +4,23 @@ and a new document written by Core INSERTs."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, update
 
+from orderflow.catalog.models import Product
 from orderflow.core.errors import VersionMismatch
 from orderflow.core.events import SYSTEM, verify_chains
+from orderflow.core.persist import insert_new
 from orderflow.core.tasks import DONE, Task, apply_task_rules
+from orderflow.parties.models import Customer
 from orderflow.policy.loader import TaskRule
 from orderflow.runtime import Runtime
+from orderflow.sales.models import SalesOrder, SalesOrderLine
 from orderflow.sales.service import ORDERS, apply_step, create_order, order_events
 from tests.factories import make_world, order_data
 
@@ -84,14 +91,6 @@ def test_a_kind_already_open_is_not_opened_twice(rt: Runtime) -> None:
 def test_a_new_document_is_written_by_core_and_left_as_a_flush_leaves_it(rt: Runtime) -> None:
     """core.persist.insert_new: the rows the ORM would write, objects persistent and
     clean, defaults applied, the next change a versioned UPDATE."""
-    from datetime import timedelta
-    from decimal import Decimal
-
-    from sqlalchemy import inspect as sa_inspect
-
-    from orderflow.catalog.models import Product
-    from orderflow.core.persist import insert_new
-    from orderflow.sales.models import SalesOrder, SalesOrderLine
 
     world = make_world(rt)
     now = rt.now()
@@ -168,10 +167,6 @@ def _order_columns(order: Any) -> dict[str, Any]:
 
 
 def test_insert_new_leaves_other_shapes_to_the_orm(rt: Runtime) -> None:
-    from decimal import Decimal
-
-    from orderflow.core.persist import insert_new
-    from orderflow.parties.models import Customer
 
     world = make_world(rt)
     with rt.db.transaction() as s:
@@ -193,9 +188,6 @@ def test_a_step_writes_its_document_and_lines_itself_and_refuses_a_stale_version
     """core.persist.write_changes at the end of a step: the order and its lines written
     (versioned), the session left clean; a step on a version someone else moved is
     refused and changes nothing."""
-    from sqlalchemy import inspect as sa_inspect
-
-    from orderflow.sales.models import SalesOrder, SalesOrderLine
 
     world = make_world(rt)
     order = create_order(rt, world["sales_clerk"], order_data(rt, world))

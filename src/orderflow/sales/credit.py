@@ -14,16 +14,16 @@ from orderflow.runtime import Runtime
 from orderflow.sales.flow import OPEN_STATES, credit_available
 from orderflow.sales.models import SalesOrder
 
-#: What the customer owes on open orders: the credit already in use (B3).
-_EXPOSURE = select(
-    func.coalesce(func.sum(SalesOrder.total_amount - SalesOrder.paid_amount), 0)
-).where(SalesOrder.customer_id == bindparam("customer_id"), SalesOrder.state.in_(OPEN_STATES))
+#: What a customer owes on open orders: the credit already in use (B3).
+_OWED = func.coalesce(func.sum(SalesOrder.total_amount - SalesOrder.paid_amount), 0)
+_OPEN = SalesOrder.state.in_(OPEN_STATES)
+_EXPOSURE = select(_OWED).where(SalesOrder.customer_id == bindparam("customer_id"), _OPEN)
 _EXPOSURE_OF_OTHERS = _EXPOSURE.where(SalesOrder.id != bindparam("order_id"))
 #: The same figure as a column of a customer query, so order entry reads the customer and
 #: what they owe in one round trip.
 EXPOSURE_COLUMN = (
-    select(func.coalesce(func.sum(SalesOrder.total_amount - SalesOrder.paid_amount), 0))
-    .where(SalesOrder.customer_id == Customer.id, SalesOrder.state.in_(OPEN_STATES))
+    select(_OWED)
+    .where(SalesOrder.customer_id == Customer.id, _OPEN)
     .correlate(Customer)
     .scalar_subquery()
     .label("exposure")
@@ -47,11 +47,10 @@ def credit_position(
     ``excluding``), and what is left of their credit limit (stricter for a new customer) —
     B3, for entry and for review. ``owed``: the exposure already read with the customer
     (``EXPOSURE_COLUMN``), in this transaction."""
-    if owed is None and excluding is None:
-        owed = session.scalar(_EXPOSURE, {"customer_id": customer.id})
-    elif owed is None:
+    if owed is None:
         owed = session.scalar(
-            _EXPOSURE_OF_OTHERS, {"customer_id": customer.id, "order_id": excluding}
+            _EXPOSURE if excluding is None else _EXPOSURE_OF_OTHERS,
+            {"customer_id": customer.id, "order_id": excluding},
         )
     exposure = Decimal(owed or 0)
     return exposure, credit_available(
